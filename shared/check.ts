@@ -1,0 +1,106 @@
+/** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
+import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
+import { Finding, Lang, Summary, summarise } from './findings';
+import { detectSheet } from './headers';
+import { LedgerSheet, ParsedSheet, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
+import { SheetGrid } from './workbook';
+import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
+import { DEFAULT_REFERENCE, ReferenceData } from './reference';
+
+export interface CheckOptions {
+  /** `YYYY-MM`; default: the latest month of any dated row of the workbook. */
+  asOf?: string;
+  year?: number;
+  lang?: Lang;
+  ref?: ReferenceData;
+  /** Today, for a workbook with no dated row and no `asOf` (defaults to the clock). */
+  today?: Date;
+}
+
+export interface CheckResult {
+  as_of: IsoDate;
+  sheets: LedgerSheet[];
+  ledgers: Partial<Record<LedgerKind, ValidatedLedger>>;
+  findings: Finding[];
+  summary: Summary;
+}
+
+export class OptionError extends Error {}
+
+export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions = {}): CheckResult {
+  const ref = options.ref ?? DEFAULT_REFERENCE;
+  const lang = options.lang ?? 'zh';
+  let asOf: IsoDate | null = null;
+  if (options.asOf !== undefined) {
+    asOf = asOfOfPeriod(options.asOf);
+    if (!asOf) throw new OptionError(`--as-of must be a month YYYY-MM between 2000-01 and 2100-12, got "${options.asOf}"`);
+  }
+  if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 2000 && options.year <= 2100)) {
+    throw new OptionError(`--year must be a year 2000–2100, got "${options.year}"`);
+  }
+
+  const findings: Finding[] = [];
+  const order = new Map<string, number>();
+  const byKind = new Map<LedgerKind, ParsedSheet[]>();
+  grids.forEach((grid, i) => {
+    order.set(grid.name, i);
+    const det = detectSheet(grid);
+    if (!det) {
+      findings.push(makeFinding('I02', lang, { sheet: grid.name }));
+      return;
+    }
+    const parsed = readLedgerSheet(grid, det, { ref, lang });
+    const list = byKind.get(det.kind) ?? [];
+    list.push(parsed);
+    byKind.set(det.kind, list);
+  });
+
+  asOf ??= latestMonthEnd(byKind) ?? monthEnd(options.today ?? new Date());
+
+  const ledgers: Partial<Record<LedgerKind, ValidatedLedger>> = {};
+  const sheets: LedgerSheet[] = [];
+  for (const kind of LEDGER_KINDS) {
+    const parts = byKind.get(kind);
+    if (!parts) continue;
+    const ledger = validateLedger(kind, parts, { asOf, year: options.year }, { ref, lang });
+    ledgers[kind] = ledger;
+    findings.push(...ledger.findings);
+  }
+  for (const list of byKind.values()) for (const p of list) sheets.push(p.info);
+  sheets.sort((a, b) => order.get(a.sheet)! - order.get(b.sheet)!);
+  sortFindings(findings, order);
+  return { as_of: asOf, sheets, ledgers, findings, summary: summarise(findings) };
+}
+
+/** Sheet order of the workbook, then row (sheet-level findings first), then column, then code. */
+export function sortFindings(findings: Finding[], sheetOrder: Map<string, number>): void {
+  findings.sort(
+    (a, b) =>
+      (sheetOrder.get(a.sheet ?? '') ?? -1) - (sheetOrder.get(b.sheet ?? '') ?? -1) ||
+      (a.row ?? 0) - (b.row ?? 0) ||
+      (a.column ?? '').length - (b.column ?? '').length ||
+      (a.column ?? '').localeCompare(b.column ?? '') ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+function latestMonthEnd(byKind: Map<LedgerKind, ParsedSheet[]>): IsoDate | null {
+  let max: string | null = null;
+  for (const [kind, parts] of byKind) {
+    const dateFields = LEDGERS[kind].fields.filter((f) => f.type === 'date').map((f) => f.name);
+    if (dateFields.length === 0) continue;
+    for (const p of parts) {
+      for (const r of p.rows) {
+        for (const name of dateFields) {
+          const d = r.values[name];
+          if (typeof d === 'string' && (max === null || d > max)) max = d;
+        }
+      }
+    }
+  }
+  return max === null ? null : lastDayOfMonth(+max.slice(0, 4), +max.slice(5, 7));
+}
+
+function monthEnd(d: Date): IsoDate {
+  return lastDayOfMonth(d.getFullYear(), d.getMonth() + 1);
+}

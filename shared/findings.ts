@@ -1,0 +1,90 @@
+/** The finding shape of contracts.md, severities of rules.md, and the bilingual messages. */
+import { LedgerKind, fieldSpec } from './ledgers';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Lang = 'zh' | 'en';
+
+export const SEVERITY = {
+  V00: 'error', V01: 'error', V02: 'error', V03: 'error', V04: 'error', V05: 'error',
+  V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', I01: 'info', I02: 'info',
+} as const satisfies Record<string, Severity>;
+
+export type FindingCode = keyof typeof SEVERITY;
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  ledger?: LedgerKind;
+  sheet?: string;
+  row?: number;
+  column?: string;
+  field?: string;
+  ids?: Record<string, string>;
+  value?: string;
+  expected?: string;
+  message: string;
+}
+
+/** What a message may mention beyond the finding's own fields. */
+export interface MessageArgs {
+  /** Row where an id was first used (V05). */
+  firstRow?: number;
+  /** Further fields of the same row with the same problem (a rule fires once per row). */
+  alsoFields?: string[];
+  /** The column's header as the clerk wrote it, named in the message instead of the field's label. */
+  header?: string;
+}
+
+type Template = (f: Finding, label: string, a: MessageArgs) => string;
+
+const q = (s: string | undefined) => `“${s ?? ''}”`;
+
+const ZH: Record<FindingCode, Template> = {
+  V00: (_f, l) => `缺少必填列“${l}”，本表数据行未校验`,
+  V01: (_f, l) => `必填项“${l}”为空`,
+  V02: (f, l) => `“${l}”无法识别为数值：${q(f.value)}（应为 ${f.expected}）`,
+  V03: (f, l) => `“${l}”无法识别为日期（日期不存在或日/月顺序不明）：${q(f.value)}`,
+  V04: (f, l) => `“${l}”不是可识别的取值：${q(f.value)}（可用：${f.expected}）`,
+  V05: (f, _l, a) => `编号 ${f.value} 已在第 ${a.firstRow} 行使用`,
+  V06: (f) => `金额 ${f.value} 与 数量×单价 ${f.expected} 不符`,
+  V07: (f, l) => `“${l}”必须${f.expected === '> 0' ? '大于 0' : '不小于 0'}：${q(f.value)}`,
+  V08: (f, l) => `“${l}”编码格式不符：${q(f.value)}（应为 ${f.expected}）`,
+  V09: (f, l) => `“${l}”日期 ${f.value} 超出合理范围（${f.expected}）`,
+  I01: () => '小计/合计行，已跳过',
+  I02: () => '未识别为台账：前 10 行中没有任何台账的关键列',
+};
+
+const EN: Record<FindingCode, Template> = {
+  V00: (_f, l) => `Required column "${l}" is missing; the rows of this sheet were not checked`,
+  V01: (_f, l) => `Required field "${l}" is empty`,
+  V02: (f, l) => `"${l}" cannot be read as a number: "${f.value}" (expected ${f.expected})`,
+  V03: (f, l) => `"${l}" cannot be read as a date (impossible or day/month ambiguous): "${f.value}"`,
+  V04: (f, l) => `"${l}" is not a known value: "${f.value}" (expected ${f.expected})`,
+  V05: (f, _l, a) => `id ${f.value} already used on row ${a.firstRow}`,
+  V06: (f) => `amount ${f.value} ≠ quantity × unit price ${f.expected}`,
+  V07: (f, l) => `"${l}" must be ${f.expected === '> 0' ? 'greater than 0' : 'zero or more'}: "${f.value}"`,
+  V08: (f, l) => `"${l}" is not of the catalogue's form: "${f.value}" (expected ${f.expected})`,
+  V09: (f, l) => `"${l}" date ${f.value} is out of range (${f.expected})`,
+  I01: () => 'subtotal/total row, skipped',
+  I02: () => 'no header row (first 10 rows) maps the key fields of any kind',
+};
+
+export function renderMessage(f: Finding, lang: Lang, args: MessageArgs = {}): string {
+  const spec = f.ledger && f.field ? fieldSpec(f.ledger, f.field) : undefined;
+  const base = spec ? spec[lang] : (f.field ?? '');
+  const label = !args.header || args.header === base ? base : lang === 'zh' ? args.header : `${base} (${args.header})`;
+  let text = (lang === 'zh' ? ZH : EN)[f.code](f, label, args);
+  if (args.alsoFields?.length && f.ledger) {
+    const names = args.alsoFields.map((n) => fieldSpec(f.ledger!, n)?.[lang] ?? n);
+    text += lang === 'zh' ? `；同一行还有：${names.join('、')}` : `; also on this row: ${names.join(', ')}`;
+  }
+  return text;
+}
+
+export type Summary = Record<Severity, number>;
+
+export function summarise(findings: readonly Finding[]): Summary {
+  const s: Summary = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) s[f.severity]++;
+  return s;
+}

@@ -1,0 +1,143 @@
+/** Header matching, header-row detection and ledger-kind recognition (ledgers.md). */
+import { foldFullWidth } from './text';
+import { LEDGERS, LEDGER_KINDS, LedgerKind } from './ledgers';
+import { Cell, SheetGrid } from './workbook';
+import { MoneyUnit } from './values';
+
+/** How many rows from the top may hold the header. */
+export const HEADER_SCAN_ROWS = 10;
+
+export interface NormalisedHeader {
+  key: string;
+  unit: MoneyUnit | null;
+}
+
+const UNIT_RE = /[(\[【]([^)\]】]*)[)\]】]$/;
+
+/** `单价（元）` → key `单价`, unit `元`; spaces, line breaks and `*` dropped; English lower-cased. */
+export function normaliseHeader(text: string): NormalisedHeader {
+  let s = foldFullWidth(text).replace(/[\s*]+/g, '').toLowerCase();
+  let unit: MoneyUnit | null = null;
+  const m = UNIT_RE.exec(s);
+  if (m) {
+    const u = m[1]!;
+    if (u === '元' || u === '万元') unit = u;
+    s = s.slice(0, m.index);
+  }
+  return { key: s, unit };
+}
+
+interface SynonymHit {
+  fieldIndex: number;
+  synIndex: number;
+}
+
+/** Per kind: normalised synonym → the first field (table order) that lists it. */
+const SYNONYMS: Record<LedgerKind, Map<string, SynonymHit>> = Object.fromEntries(
+  LEDGER_KINDS.map((kind) => {
+    const map = new Map<string, SynonymHit>();
+    LEDGERS[kind].fields.forEach((field, fieldIndex) =>
+      field.synonyms.forEach((syn, synIndex) => {
+        const key = normaliseHeader(syn).key;
+        if (!map.has(key)) map.set(key, { fieldIndex, synIndex });
+      }),
+    );
+    return [kind, map];
+  }),
+) as Record<LedgerKind, Map<string, SynonymHit>>;
+
+export interface ColumnMapping {
+  /** 0-based column index. */
+  col: number;
+  header: string;
+  unit: MoneyUnit | null;
+}
+
+export interface HeaderMatch {
+  /** field name → its column. */
+  fields: Map<string, ColumnMapping>;
+  /** Header texts of the columns that map no field. */
+  unmapped: string[];
+}
+
+function headerText(c: Cell | undefined): string {
+  if (typeof c === 'string') return c.trim();
+  if (typeof c === 'number') return String(c);
+  return '';
+}
+
+/** Matches one row against one kind, with the tie-breaks of ledgers.md. */
+export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | undefined): HeaderMatch {
+  const synonyms = SYNONYMS[kind];
+  const best = new Map<number, { col: number; synIndex: number; header: string; unit: MoneyUnit | null }>();
+  const texts: string[] = [];
+  const cells = row ?? [];
+  for (let col = 0; col < cells.length; col++) {
+    const text = headerText(cells[col]);
+    texts[col] = text;
+    if (!text) continue;
+    const { key, unit } = normaliseHeader(text);
+    const hit = synonyms.get(key);
+    if (!hit) continue;
+    const cur = best.get(hit.fieldIndex);
+    // Earlier synonym wins, then the leftmost column (scanning left to right keeps the leftmost).
+    if (!cur || hit.synIndex < cur.synIndex) best.set(hit.fieldIndex, { col, synIndex: hit.synIndex, header: text, unit });
+  }
+  const fields = new Map<string, ColumnMapping>();
+  const used = new Set<number>();
+  LEDGERS[kind].fields.forEach((field, i) => {
+    const b = best.get(i);
+    if (b) {
+      fields.set(field.name, { col: b.col, header: b.header, unit: b.unit });
+      used.add(b.col);
+    }
+  });
+  const unmapped = texts.filter((t, col) => t && !used.has(col));
+  return { fields, unmapped };
+}
+
+export interface SheetDetection {
+  kind: LedgerKind;
+  /** 0-based index of the header row in the grid. */
+  headerIndex: number;
+  match: HeaderMatch;
+}
+
+/** The sheet's ledger kind and header row, or null when no kind's key fields are found (I02). */
+export function detectSheet(grid: SheetGrid): SheetDetection | null {
+  const candidates: SheetDetection[] = [];
+  const scan = Math.min(HEADER_SCAN_ROWS, grid.rows.length);
+  for (const kind of LEDGER_KINDS) {
+    let top: SheetDetection | null = null;
+    for (let r = 0; r < scan; r++) {
+      const match = matchHeaderRow(kind, grid.rows[r]);
+      if (!top || match.fields.size > top.match.fields.size) top = { kind, headerIndex: r, match };
+    }
+    if (top && LEDGERS[kind].keyFields.every((k) => top.match.fields.has(k))) candidates.push(top);
+  }
+  if (candidates.length === 0) return null;
+  const most = Math.max(...candidates.map((c) => c.match.fields.size));
+  const tied = candidates.filter((c) => c.match.fields.size === most);
+  if (tied.length === 1) return tied[0]!;
+  // Sheet-name hints settle a tie; the longest hint found is the most specific (资产变动 over 资产).
+  const name = foldFullWidth(grid.name).toLowerCase();
+  const hintLength = (c: SheetDetection) =>
+    Math.max(0, ...LEDGERS[c.kind].sheetHints.filter((h) => name.includes(h.toLowerCase())).map((h) => h.length));
+  let winner = tied[0]!;
+  for (const c of tied) if (hintLength(c) > hintLength(winner)) winner = c;
+  return winner;
+}
+
+/** The first year 2000–2100 written as `2024年` in a title cell above the header. */
+export function titleYear(grid: SheetGrid, headerIndex: number): number | null {
+  for (let r = 0; r < headerIndex; r++) {
+    for (const c of grid.rows[r] ?? []) {
+      if (typeof c !== 'string') continue;
+      for (const m of foldFullWidth(c).matchAll(/(?<!\d)(\d{4})\s*年/g)) {
+        const y = +m[1]!;
+        if (y >= 2000 && y <= 2100) return y;
+      }
+    }
+  }
+  return null;
+}

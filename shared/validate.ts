@@ -1,0 +1,313 @@
+/**
+ * Reading ledger sheets into typed rows and validating them one row at a time (rules.md, V and I
+ * codes). Pure: grids in, rows and findings out.
+ */
+import { LEDGERS, LedgerKind, FieldSpec, REFERENCE_FIELDS, mayBeNegative } from './ledgers';
+import { Finding, FindingCode, Lang, MessageArgs, SEVERITY, renderMessage } from './findings';
+import { ColumnMapping, SheetDetection, titleYear } from './headers';
+import { FieldValue, MoneyUnit, isEmptyCell, parseCell, rawText } from './values';
+import { Cell, SheetGrid, columnLetter } from './workbook';
+import { Fen, amountMinusProduct, fenToYuanString, productFen } from './money';
+import { IsoDate, addDays } from './dates';
+import { ReferenceData } from './reference';
+
+/** One data row of a ledger: parsed values by field, null where empty or unreadable. */
+export interface LedgerRow {
+  sheet: string;
+  /** Excel row number. */
+  row: number;
+  values: Record<string, FieldValue | null>;
+  /** Raw text of the cells that could not be read, by field. */
+  raw: Record<string, string>;
+  /** False when the row failed V01–V05 or V07: it then takes no part in reconciliation. */
+  valid: boolean;
+}
+
+export interface LedgerSheet {
+  sheet: string;
+  kind: LedgerKind;
+  /** Excel row number of the header. */
+  header_row: number;
+  data_rows: number;
+  /** field → column letter. */
+  mapping: Record<string, string>;
+  unmapped: string[];
+  /** Required fields without a column (V00): the sheet's rows were then not read. */
+  missing: string[];
+}
+
+/** What parsing a sheet leaves for the ledger-wide checks. */
+interface PendingRow extends LedgerRow {
+  findings: Finding[];
+  /** Codes already given to this row: each rule fires at most once per row. */
+  codes: Set<FindingCode>;
+}
+
+interface MappedField {
+  spec: FieldSpec;
+  col: number;
+  letter: string;
+  header: string;
+  unit: MoneyUnit;
+}
+
+export interface ReadOptions {
+  ref: ReferenceData;
+  lang: Lang;
+}
+
+export interface ParsedSheet {
+  info: LedgerSheet;
+  rows: PendingRow[];
+  /** Findings of rows that are no data (I01) and of the sheet itself (V00). */
+  findings: Finding[];
+  /** The year written in the title above the header, if any. */
+  titleYear: number | null;
+  fields: MappedField[];
+}
+
+const TOTAL_RE = /^(小计|合计|总计|total)/i;
+
+function isTotalRow(cells: ReadonlyArray<Cell>): boolean {
+  for (const c of cells) {
+    if (typeof c !== 'string') continue;
+    const t = c.trim();
+    if (TOTAL_RE.test(t) || t === '本页小计') return true;
+  }
+  return false;
+}
+
+function isEmptyRow(cells: ReadonlyArray<Cell> | undefined): boolean {
+  if (!cells) return true;
+  for (const c of cells) if (!isEmptyCell(c)) return false;
+  return true;
+}
+
+export function makeFinding(
+  code: FindingCode,
+  lang: Lang,
+  where: Omit<Finding, 'code' | 'severity' | 'message'>,
+  args?: MessageArgs,
+): Finding {
+  const f: Finding = { code, severity: SEVERITY[code], ...where, message: '' };
+  f.message = renderMessage(f, lang, args);
+  return f;
+}
+
+/** Reads one recognised ledger sheet: parses every mapped cell; V00–V04 and I01 come from here. */
+export function readLedgerSheet(grid: SheetGrid, det: SheetDetection, opts: ReadOptions): ParsedSheet {
+  const spec = LEDGERS[det.kind];
+  const mapping: Record<string, string> = {};
+  const fields: MappedField[] = [];
+  for (const field of spec.fields) {
+    const m: ColumnMapping | undefined = det.match.fields.get(field.name);
+    if (!m) continue;
+    const letter = columnLetter(m.col + 1);
+    mapping[field.name] = letter;
+    fields.push({ spec: field, col: m.col, letter, header: m.header, unit: m.unit ?? '元' });
+  }
+  const missing = spec.fields.filter((f) => f.required && !det.match.fields.has(f.name)).map((f) => f.name);
+  const headerRow = det.headerIndex + 1;
+  const info: LedgerSheet = {
+    sheet: grid.name,
+    kind: det.kind,
+    header_row: headerRow,
+    data_rows: 0,
+    mapping,
+    unmapped: det.match.unmapped,
+    missing,
+  };
+  const sheetFindings: Finding[] = [];
+  const parsed: ParsedSheet = { info, rows: [], findings: sheetFindings, titleYear: titleYear(grid, det.headerIndex), fields };
+  if (missing.length > 0) {
+    for (const field of missing) {
+      sheetFindings.push(makeFinding('V00', opts.lang, { ledger: det.kind, sheet: grid.name, row: headerRow, field }));
+    }
+    return parsed;
+  }
+  for (let r = det.headerIndex + 1; r < grid.rows.length; r++) {
+    const cells = grid.rows[r];
+    if (!cells || isEmptyRow(cells)) continue;
+    if (isTotalRow(cells)) {
+      sheetFindings.push(makeFinding('I01', opts.lang, { ledger: det.kind, sheet: grid.name, row: r + 1 }));
+      continue;
+    }
+    parsed.rows.push(parseRow(grid.name, r + 1, cells, det.kind, fields, opts));
+  }
+  info.data_rows = parsed.rows.length;
+  return parsed;
+}
+
+function parseRow(
+  sheet: string,
+  row: number,
+  cells: ReadonlyArray<Cell>,
+  kind: LedgerKind,
+  fields: MappedField[],
+  opts: ReadOptions,
+): PendingRow {
+  const values: Record<string, FieldValue | null> = {};
+  const raw: Record<string, string> = {};
+  const problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] = [];
+  for (const mf of fields) {
+    const c = cells[mf.col] ?? null;
+    if (isEmptyCell(c)) {
+      values[mf.spec.name] = null;
+      if (mf.spec.required) problems.push({ code: 'V01', field: mf });
+      continue;
+    }
+    const p = parseCell(mf.spec.type, c, opts.ref, mf.unit);
+    if (p.ok) {
+      values[mf.spec.name] = p.value;
+    } else {
+      values[mf.spec.name] = null;
+      const text = rawText(c);
+      raw[mf.spec.name] = text;
+      problems.push({ code: p.code, field: mf, value: text, expected: p.expected });
+    }
+  }
+  const pending: PendingRow = { sheet, row, values, raw, valid: true, findings: [], codes: new Set() };
+  // One finding per code and row: the first field in table order, the others named in its message.
+  for (const p of problems) {
+    if (pending.codes.has(p.code)) continue;
+    const also = problems.filter((o) => o.code === p.code && o !== p).map((o) => o.field.spec.name);
+    addRowFinding(pending, kind, p.code, p.field, opts.lang, { value: p.value, expected: p.expected }, { alsoFields: also });
+  }
+  return pending;
+}
+
+function addRowFinding(
+  row: PendingRow,
+  kind: LedgerKind,
+  code: FindingCode,
+  field: MappedField | null,
+  lang: Lang,
+  detail: { value?: string; expected?: string },
+  args?: MessageArgs,
+): void {
+  if (row.codes.has(code)) return;
+  row.codes.add(code);
+  if (SEVERITY[code] === 'error') row.valid = false;
+  const where: Omit<Finding, 'code' | 'severity' | 'message'> = { ledger: kind, sheet: row.sheet, row: row.row };
+  if (field) {
+    where.column = field.letter;
+    where.field = field.spec.name;
+  }
+  const ids = rowIds(kind, row.values);
+  if (ids) where.ids = ids;
+  if (detail.value !== undefined) where.value = detail.value;
+  if (detail.expected !== undefined) where.expected = detail.expected;
+  row.findings.push(makeFinding(code, lang, where, field ? { ...args, header: field.header } : args));
+}
+
+/** The row's own id and the ids it refers to, as `ids` of its findings. */
+export function rowIds(kind: LedgerKind, values: Record<string, FieldValue | null>): Record<string, string> | undefined {
+  let ids: Record<string, string> | undefined;
+  const own = LEDGERS[kind].idField;
+  for (const name of own ? [own, ...REFERENCE_FIELDS] : REFERENCE_FIELDS) {
+    const v = values[name];
+    if (v !== null && v !== undefined && v !== '') (ids ??= {})[name] = String(v);
+  }
+  return ids;
+}
+
+const CATALOGUE_CODE_RE = /^[ABC](\d{2}|\d{4}|\d{6}|\d{8}|\d{10})$/;
+const GBT_CODE_RE = /^\d{7}$/;
+
+export interface LedgerChecks {
+  asOf: IsoDate;
+  /** `--year` (API: year): the plan/budget year when neither a column nor a title gives one. */
+  year?: number;
+}
+
+export interface ValidatedLedger {
+  kind: LedgerKind;
+  sheets: LedgerSheet[];
+  rows: LedgerRow[];
+  findings: Finding[];
+}
+
+/**
+ * The checks that need the whole ledger or the as-of date: defaults (year, amount), V05–V09.
+ * `parts` are the sheets of one kind in workbook order.
+ */
+export function validateLedger(kind: LedgerKind, parts: ParsedSheet[], checks: LedgerChecks, opts: ReadOptions): ValidatedLedger {
+  const spec = LEDGERS[kind];
+  const asOfYear = +checks.asOf.slice(0, 4);
+  const latest = addDays(checks.asOf, 31);
+  const firstSeen = new Map<string, number>();
+  const rows: LedgerRow[] = [];
+  const findings: Finding[] = [];
+  const hasYear = spec.fields.some((f) => f.name === 'year');
+  const hasComputedAmount = kind === 'plan' || kind === 'purchase';
+  for (const part of parts) {
+    findings.push(...part.findings);
+    const byName = new Map(part.fields.map((f) => [f.spec.name, f]));
+    const defaultYear = part.titleYear ?? checks.year ?? asOfYear;
+    for (const row of part.rows) {
+      const v = row.values;
+      if (hasYear && (v.year === null || v.year === undefined) && !row.raw.year) v.year = defaultYear;
+
+      if (spec.idField) {
+        const id = v[spec.idField];
+        if (id !== null && id !== undefined) {
+          const key = String(id);
+          const first = firstSeen.get(key);
+          if (first === undefined) firstSeen.set(key, row.row);
+          else addRowFinding(row, kind, 'V05', byName.get(spec.idField)!, opts.lang, { value: key, expected: 'unique' }, { firstRow: first });
+        }
+      }
+
+      for (const mf of part.fields) {
+        const val = v[mf.spec.name];
+        if (typeof val !== 'number') continue;
+        if (mf.spec.type === 'qty' && val <= 0) {
+          addRowFinding(row, kind, 'V07', mf, opts.lang, { value: String(val), expected: '> 0' });
+        } else if (mf.spec.type === 'money' && val < 0 && !mayBeNegative(kind, mf.spec.name)) {
+          addRowFinding(row, kind, 'V07', mf, opts.lang, { value: fenToYuanString(val), expected: '>= 0' });
+        }
+      }
+
+      if (hasComputedAmount) {
+        const qty = v.quantity;
+        const price = v.unit_price;
+        if (typeof qty === 'number' && typeof price === 'number') {
+          if (typeof v.amount === 'number') {
+            const { diff, scale } = amountMinusProduct(v.amount as Fen, qty, price as Fen);
+            const abs = diff < 0n ? -diff : diff;
+            if (abs > 10n ** BigInt(scale)) {
+              addRowFinding(row, kind, 'V06', byName.get('amount')!, opts.lang, {
+                value: fenToYuanString(v.amount),
+                expected: `${qty} × ${fenToYuanString(price)} = ${fenToYuanString(productFen(qty, price as Fen))}`,
+              });
+            }
+          } else if (v.amount === null && !row.raw.amount) {
+            v.amount = productFen(qty, price as Fen);
+          }
+        }
+      }
+
+      for (const name of ['item_code', 'category_code']) {
+        const code = v[name];
+        const mf = byName.get(name);
+        if (typeof code !== 'string' || !mf) continue;
+        if (!(CATALOGUE_CODE_RE.test(code) || (name === 'category_code' && GBT_CODE_RE.test(code)))) {
+          const expected = name === 'item_code' ? 'A/B/C + 2–10 digits, even count (A02010104)' : 'A02010104 or 7 digits (2010104)';
+          addRowFinding(row, kind, 'V08', mf, opts.lang, { value: code, expected });
+        }
+      }
+
+      for (const mf of part.fields) {
+        if (mf.spec.type !== 'date') continue;
+        const d = v[mf.spec.name];
+        if (typeof d === 'string' && (d < '2000-01-01' || d > latest)) {
+          addRowFinding(row, kind, 'V09', mf, opts.lang, { value: d, expected: `2000-01-01 … ${latest}` });
+        }
+      }
+
+      findings.push(...row.findings);
+      rows.push({ sheet: row.sheet, row: row.row, values: row.values, raw: row.raw, valid: row.valid });
+    }
+  }
+  return { kind, sheets: parts.map((p) => p.info), rows, findings };
+}

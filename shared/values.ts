@@ -1,0 +1,226 @@
+/** Cell parsers of values.md. Each returns a value or the finding code it deserves; none throws. */
+import { foldFullWidth, isBlankText, foldForMatch } from './text';
+import { Fen, decimalToFen, fenOfNumber } from './money';
+import { IsoDate, isoDate, isoOfSerial } from './dates';
+import { Cell } from './workbook';
+import { EnumName, lookupEnum } from './enums';
+import { ReferenceData } from './reference';
+
+export type FieldType = 'text' | 'code' | 'money' | 'qty' | 'date' | 'year' | `enum:${EnumName | 'econ_class'}`;
+
+export type ParseCode = 'V02' | 'V03' | 'V04';
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ParseCode; expected: string };
+
+function ok<T>(value: T): Parsed<T> {
+  return { ok: true, value };
+}
+function bad(code: ParseCode, expected: string): { ok: false; code: ParseCode; expected: string } {
+  return { ok: false, code, expected };
+}
+
+/** Empty per values.md: nothing, blank text or a lone placeholder. */
+export function isEmptyCell(c: Cell): boolean {
+  return c === null || c === undefined || (typeof c === 'string' && isBlankText(c));
+}
+
+/** The cell as the clerk sees it, for `value` in findings and the raw column kept beside parsed values. */
+export function rawText(c: Cell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'object') return c.kind === 'error' ? c.text : (isoOfSerial(c.serial) ?? String(c.serial));
+  return String(c);
+}
+
+export type MoneyUnit = '元' | '万元';
+
+const MONEY_EXPECTED = 'an amount in yuan, e.g. 4800 / ¥4,800.00 / 1.2万';
+
+// Numbers as clerks write them: optional thousands separators (commas or spaces between groups).
+const MONEY_BODY_RE = /^(\d+(?:[, ]\d+)*)?(?:\.(\d+))?$/;
+
+export function parseMoney(c: Cell, headerUnit: MoneyUnit = '元'): Parsed<Fen> {
+  if (typeof c === 'number') {
+    const f = fenOfNumber(c, headerUnit === '万元' ? 4 : 0);
+    return f === null ? bad('V02', MONEY_EXPECTED) : ok(f);
+  }
+  if (typeof c !== 'string') return bad('V02', MONEY_EXPECTED);
+  let s = foldFullWidth(c).trim().replace(/\u2212/g, '-');
+  let negative = false;
+  const paren = /^\((.*)\)$/.exec(s);
+  if (paren) {
+    negative = true;
+    s = paren[1]!.trim();
+  }
+  let sign = /^[+-]/.exec(s);
+  if (sign) {
+    negative = negative !== (sign[0] === '-');
+    s = s.slice(1).trim();
+  }
+  s = s.replace(/^(?:[¥￥]|RMB|CNY)\s*/i, '');
+  if (!sign) {
+    sign = /^[+-]/.exec(s);
+    if (sign) {
+      negative = negative !== (sign[0] === '-');
+      s = s.slice(1).trim();
+    }
+  }
+  let unit = headerUnit;
+  const unitMatch = /\s*(万元|万|元)$/.exec(s);
+  if (unitMatch) {
+    unit = unitMatch[1] === '元' ? '元' : '万元';
+    s = s.slice(0, unitMatch.index);
+  }
+  const m = MONEY_BODY_RE.exec(s);
+  if (!m || (m[1] === undefined && m[2] === undefined)) return bad('V02', MONEY_EXPECTED);
+  const intDigits = (m[1] ?? '0').replace(/[, ]/g, '');
+  const frac = m[2] ?? '';
+  const f = decimalToFen({ negative, digits: intDigits + frac, scale: frac.length }, unit === '万元' ? 4 : 0);
+  return f === null ? bad('V02', MONEY_EXPECTED) : ok((f === 0 ? 0 : f) as Fen);
+}
+
+const QTY_EXPECTED = 'a number, optionally with a unit word (5 / 5台 / 0.5项)';
+const QTY_RE = /^([+-]?)(\d+(?:,\d{3})*)?(?:\.(\d+))?\s*(?:[\u4e00-\u9fff]{1,3}|[a-zA-Z]{1,6})?$/;
+
+export function parseQty(c: Cell): Parsed<number> {
+  if (typeof c === 'number') return Number.isFinite(c) ? ok(c) : bad('V02', QTY_EXPECTED);
+  if (typeof c !== 'string') return bad('V02', QTY_EXPECTED);
+  const s = foldFullWidth(c).trim();
+  const m = QTY_RE.exec(s);
+  if (!m || (m[2] === undefined && m[3] === undefined)) return bad('V02', QTY_EXPECTED);
+  const n = Number(`${m[1]}${(m[2] ?? '0').replace(/,/g, '')}.${m[3] ?? '0'}`);
+  return Number.isFinite(n) ? ok(n === 0 ? 0 : n) : bad('V02', QTY_EXPECTED);
+}
+
+const DATE_EXPECTED = 'a date such as 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日 or 20240305';
+const TIME = String.raw`(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?`;
+const DATE_SEP_RE = new RegExp(String.raw`^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})${TIME}$`);
+const DATE_ZH_RE = new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`);
+const DATE_COMPACT_RE = new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`);
+const DATE_DAY_FIRST_RE = /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}/;
+
+function ymd(y: string, m: string, d: string): Parsed<IsoDate> {
+  const iso = isoDate(+y, +m, +d);
+  return iso ? ok(iso) : bad('V03', `a real calendar date (${y}-${m}-${d} does not exist)`);
+}
+
+export function parseDate(c: Cell): Parsed<IsoDate> {
+  if (c !== null && typeof c === 'object') {
+    if (c.kind === 'error') return bad('V03', DATE_EXPECTED);
+    const iso = isoOfSerial(c.serial);
+    return iso ? ok(iso) : bad('V03', DATE_EXPECTED);
+  }
+  if (typeof c === 'number') {
+    // A plain number in a date column: an Excel serial, or a yyyymmdd date typed as a number.
+    if (Number.isInteger(c) && c >= 19000101 && c <= 29991231) {
+      const s = String(c);
+      return ymd(s.slice(0, 4), s.slice(4, 6), s.slice(6, 8));
+    }
+    const iso = isoOfSerial(c);
+    return iso ? ok(iso) : bad('V03', DATE_EXPECTED);
+  }
+  if (typeof c !== 'string') return bad('V03', DATE_EXPECTED);
+  const s = foldFullWidth(c).trim();
+  let m = DATE_SEP_RE.exec(s) ?? DATE_ZH_RE.exec(s);
+  if (m) return m.length === 5 ? ymd(m[1]!, m[3]!, m[4]!) : ymd(m[1]!, m[2]!, m[3]!);
+  m = DATE_COMPACT_RE.exec(s);
+  if (m) return ymd(m[1]!, m[2]!, m[3]!);
+  if (DATE_DAY_FIRST_RE.test(s)) return bad('V03', 'year first (2024-03-05): day/month order is ambiguous');
+  return bad('V03', DATE_EXPECTED);
+}
+
+const YEAR_EXPECTED = 'a year 2000–2100 (2024 / 2024年 / 2024年度)';
+
+export function parseYear(c: Cell): Parsed<number> {
+  let y: number;
+  if (typeof c === 'number') y = c;
+  else if (typeof c === 'string') {
+    const m = /^(\d{4})\s*(?:年度?)?$/.exec(foldFullWidth(c).trim());
+    if (!m) return bad('V02', YEAR_EXPECTED);
+    y = +m[1]!;
+  } else return bad('V02', YEAR_EXPECTED);
+  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? ok(y) : bad('V02', YEAR_EXPECTED);
+}
+
+/** Text and code cells: numbers as written, dates as ISO, full-width folded, trimmed. */
+export function parseText(c: Cell): Parsed<string> {
+  if (c !== null && typeof c === 'object') {
+    if (c.kind === 'error') return bad('V02', 'text, not an Excel error value');
+    return ok(rawText(c));
+  }
+  return ok(foldFullWidth(String(c)).trim());
+}
+
+export function parseEnum(name: EnumName, c: Cell): Parsed<string> {
+  if (typeof c !== 'string') return bad('V04', `one of the ${name} values (values.md)`);
+  const v = lookupEnum(name, c);
+  return v ? ok(v) : bad('V04', ENUM_EXPECTED[name]);
+}
+
+const ENUM_EXPECTED: Record<EnumName, string> = {
+  method: '公开招标/邀请招标/竞争性谈判/竞争性磋商/单一来源/询价/网上询价/协议采购/自行采购/其他',
+  asset_status: '在用/维修/闲置/出借/调出/待报废/报废',
+  event: '入库/维修/调配/归还/盘点/报废',
+};
+
+/** Econ-class names matched loosely: folded, no spaces, and also without a bracketed part (维修费). */
+function econNameKeys(name: string): string[] {
+  const k = foldForMatch(name);
+  const short = k.replace(/\([^)]*\)/g, '');
+  return short !== k ? [k, short] : [k];
+}
+
+const econIndexCache = new WeakMap<ReferenceData, Map<string, string>>();
+function econIndex(ref: ReferenceData): Map<string, string> {
+  let idx = econIndexCache.get(ref);
+  if (!idx) {
+    idx = new Map();
+    for (const [code, name] of Object.entries(ref.econ_classes)) for (const k of econNameKeys(name)) idx.set(k, code);
+    econIndexCache.set(ref, idx);
+  }
+  return idx;
+}
+
+/** `30201`, `办公费`, `30201 办公费` or `30201-办公费` → the 5-digit code. */
+export function parseEconClass(c: Cell, ref: ReferenceData): Parsed<string> {
+  const expected = 'a known economic class: a 5-digit code and/or its name (30201 办公费)';
+  let s: string;
+  if (typeof c === 'number') s = String(c);
+  else if (typeof c === 'string') s = foldFullWidth(c).trim();
+  else return bad('V04', expected);
+  const m = /^(\d{5})(?:\s*[-—_:.、\s]\s*|(?=[^\d]))?(.*)$/.exec(s);
+  if (m) {
+    const code = m[1]!;
+    const known = ref.econ_classes[code];
+    if (known === undefined) return bad('V04', expected);
+    const name = m[2]!.trim();
+    if (name === '' || econIndex(ref).get(foldForMatch(name)) === code) return ok(code);
+    return bad('V04', `${code} ${known}`);
+  }
+  const code = econIndex(ref).get(foldForMatch(s));
+  return code ? ok(code) : bad('V04', expected);
+}
+
+export type FieldValue = string | number;
+
+/** Parses one cell for a field type. The cell is known to be non-empty. */
+export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: MoneyUnit): Parsed<FieldValue> {
+  switch (type) {
+    case 'text':
+    case 'code':
+      return parseText(c);
+    case 'money':
+      if (c !== null && typeof c === 'object') return bad('V02', MONEY_EXPECTED);
+      return parseMoney(c, unit);
+    case 'qty':
+      if (c !== null && typeof c === 'object') return bad('V02', QTY_EXPECTED);
+      return parseQty(c);
+    case 'date':
+      return parseDate(c);
+    case 'year':
+      if (c !== null && typeof c === 'object') return bad('V02', YEAR_EXPECTED);
+      return parseYear(c);
+    case 'enum:econ_class':
+      return parseEconClass(c, ref);
+    default:
+      return parseEnum(type.slice(5) as EnumName, c);
+  }
+}
