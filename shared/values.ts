@@ -35,7 +35,7 @@ export type MoneyUnit = '元' | '万元';
 const MONEY_EXPECTED = 'an amount in yuan, e.g. 4800 / ¥4,800.00 / 1.2万';
 
 // Numbers as clerks write them: optional thousands separators (commas or spaces between groups).
-const MONEY_BODY_RE = /^(\d+(?:[, ]\d+)*)?(?:\.(\d+))?$/;
+const MONEY_BODY_RE = /^(\d{1,3}(?:[, ]\d{3})+|\d+)?(?:\.(\d+))?$/;
 
 export function parseMoney(c: Cell, headerUnit: MoneyUnit = '元'): Parsed<Fen> {
   if (typeof c === 'number') {

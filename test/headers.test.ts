@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { normaliseHeader, matchHeaderRow, detectSheet, titleYear } from '../shared/headers';
+import { LEDGERS, LEDGER_KINDS } from '../shared/ledgers';
+import { Cell } from '../shared/workbook';
+import { grid } from './support/grid';
+
+describe('header normalisation', () => {
+  const cases: [string, string, string | null][] = [
+    ['金额(万元)', '金额', '万元'],
+    ['单价（元）', '单价', '元'],
+    ['单价【元】', '单价', '元'],
+    [' *计划 编号\n', '计划编号', null],
+    ['Plan ID', 'planid', null],
+    ['UNIT PRICE', 'unitprice', null],
+    ['品目名称（规格）', '品目名称', null],
+    ['全年预算(元)', '全年预算', '元'],
+  ];
+  for (const [text, key, unit] of cases) {
+    it(`${JSON.stringify(text)} → ${key} ${unit ?? ''}`, () => assert.deepEqual(normaliseHeader(text), { key, unit }));
+  }
+});
+
+describe('every synonym of every field maps to its field', () => {
+  for (const kind of LEDGER_KINDS) {
+    for (const field of LEDGERS[kind].fields) {
+      for (const syn of field.synonyms) {
+        it(`${kind}: ${syn} → ${field.name}`, () => {
+          const m = matchHeaderRow(kind, [syn]);
+          // A synonym listed for an earlier field of the same kind goes to that field (ledgers.md).
+          const first = LEDGERS[kind].fields.find((f) => f.synonyms.some((s) => normaliseHeader(s).key === normaliseHeader(syn).key))!;
+          assert.equal(m.fields.get(first.name)?.col, 0);
+          assert.equal(m.fields.size, 1);
+        });
+      }
+    }
+  }
+});
+
+describe('column conflicts', () => {
+  it('two columns for one field: the earlier synonym wins, the other stays unmapped', () => {
+    const m = matchHeaderRow('purchase', ['组织形式', '合同编号', '采购方式', '品目名称']);
+    assert.equal(m.fields.get('method')?.col, 2);
+    assert.deepEqual(m.unmapped, ['组织形式']);
+  });
+  it('two columns with the same synonym: the leftmost wins', () => {
+    const m = matchHeaderRow('plan', ['数量', '计划编号', '数量']);
+    assert.equal(m.fields.get('quantity')?.col, 0);
+    assert.deepEqual(m.unmapped, ['数量']);
+  });
+  it('keeps the header unit of a money column', () => {
+    const m = matchHeaderRow('plan', ['计划编号', '品目名称', '单价(万元)']);
+    assert.equal(m.fields.get('unit_price')?.unit, '万元');
+  });
+  it('lists unknown headers as unmapped', () => {
+    const m = matchHeaderRow('plan', ['序号', '计划编号', '品目名称', '审核人']);
+    assert.deepEqual(m.unmapped, ['序号', '审核人']);
+  });
+});
+
+describe('header row and kind detection', () => {
+  const planHeader: Cell[] = ['序号', '计划编号', '使用部门', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'];
+  it('finds a header below title rows', () => {
+    const det = detectSheet(grid('采购计划', [['某某局2024年度政府采购计划表'], ['单位:元'], planHeader, [1, 'JH-1']]));
+    assert.equal(det?.kind, 'plan');
+    assert.equal(det?.headerIndex, 2);
+  });
+  it('looks only at the first 10 rows', () => {
+    const rows: Cell[][] = Array.from({ length: 10 }, (_, i) => [`说明 ${i}`]);
+    assert.equal(detectSheet(grid('plan', [...rows, planHeader])), null);
+    assert.equal(detectSheet(grid('plan', [...rows.slice(1), planHeader]))?.headerIndex, 9);
+  });
+  it('takes the upper of two equally good header rows', () => {
+    assert.equal(detectSheet(grid('x', [planHeader, planHeader]))?.headerIndex, 0);
+  });
+  it('needs the key fields of a kind', () => {
+    assert.equal(detectSheet(grid('x', [['计划编号', '数量', '单价', '金额', '采购方式']])), null);
+  });
+  it('picks the kind whose header maps more fields', () => {
+    // Also maps plan's key fields 计划编号 + 品目名称, but more purchase fields.
+    const det = detectSheet(grid('台账', [['合同编号', '计划编号', '采购日期', '品目名称', '数量', '单价', '采购方式']]));
+    assert.equal(det?.kind, 'purchase');
+  });
+  it('settles a tie by the sheet-name hint', () => {
+    const header: Cell[] = ['资产编号', '名称', '变动类型'];
+    // asset maps asset_id + asset_name (2), asset_event maps asset_id + event (2).
+    assert.equal(detectSheet(grid('资产变动', [header]))?.kind, 'asset_event');
+    assert.equal(detectSheet(grid('固定资产', [header]))?.kind, 'asset');
+    assert.equal(detectSheet(grid('Sheet1', [header]))?.kind, 'asset'); // listed first in ledgers.md
+    assert.equal(detectSheet(grid('2024 events', [header]))?.kind, 'asset_event');
+  });
+  it('matches English headers case-insensitively', () => {
+    assert.equal(detectSheet(grid('Sheet1', [['Voucher', 'Date', 'Economic Class', 'AMOUNT']]))?.kind, 'expense');
+  });
+  it('reads the year of a title above the header', () => {
+    const g = grid('p', [['单位：某局', '某某局2024年度政府采购计划表'], ['2023-12-01 编制'], planHeader]);
+    assert.equal(titleYear(g, 2), 2024);
+    assert.equal(titleYear(grid('p', [['1999年计划'], planHeader]), 1), null);
+    assert.equal(titleYear(grid('p', [planHeader]), 0), null);
+  });
+});
