@@ -36,11 +36,10 @@ export interface LedgerSheet {
   missing: string[];
 }
 
-/** What parsing a sheet leaves for the ledger-wide checks. */
+/** A row while it is being checked: its findings so far, and which codes fired (bits of CODE_BIT). */
 interface PendingRow extends LedgerRow {
-  findings: Finding[];
-  /** Codes already given to this row: each rule fires at most once per row. */
-  codes: Set<FindingCode>;
+  findings: Finding[] | null;
+  codes: number;
 }
 
 interface MappedField {
@@ -148,12 +147,12 @@ function parseRow(
 ): PendingRow {
   const values: Record<string, FieldValue | null> = {};
   const raw: Record<string, string> = {};
-  const problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] = [];
+  let problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] | null = null;
   for (const mf of fields) {
     const c = cells[mf.col] ?? null;
     if (isEmptyCell(c)) {
       values[mf.spec.name] = null;
-      if (mf.spec.required) problems.push({ code: 'V01', field: mf });
+      if (mf.spec.required) (problems ??= []).push({ code: 'V01', field: mf });
       continue;
     }
     const p = parseCell(mf.spec.type, c, opts.ref, mf.unit);
@@ -163,18 +162,23 @@ function parseRow(
       values[mf.spec.name] = null;
       const text = rawText(c);
       raw[mf.spec.name] = text;
-      problems.push({ code: p.code, field: mf, value: text, expected: p.expected });
+      (problems ??= []).push({ code: p.code, field: mf, value: text, expected: p.expected });
     }
   }
-  const pending: PendingRow = { sheet, row, values, raw, valid: true, findings: [], codes: new Set() };
-  // One finding per code and row: the first field in table order, the others named in its message.
-  for (const p of problems) {
-    if (pending.codes.has(p.code)) continue;
-    const also = problems.filter((o) => o.code === p.code && o !== p).map((o) => o.field.spec.name);
-    addRowFinding(pending, kind, p.code, p.field, opts.lang, { value: p.value, expected: p.expected }, { alsoFields: also });
+  const pending: PendingRow = { sheet, row, values, raw, valid: true, findings: null, codes: 0 };
+  if (problems) {
+    // One finding per code and row: the first field in table order, the others named in its message.
+    for (const p of problems) {
+      if (pending.codes & CODE_BIT[p.code]) continue;
+      const also = problems.filter((o) => o.code === p.code && o !== p).map((o) => o.field.spec.name);
+      addRowFinding(pending, kind, p.code, p.field, opts.lang, { value: p.value, expected: p.expected }, { alsoFields: also });
+    }
   }
   return pending;
 }
+
+/** One bit per code, so that a row remembers which rules already fired on it. */
+const CODE_BIT = Object.fromEntries(Object.keys(SEVERITY).map((c, i) => [c, 1 << i])) as Record<FindingCode, number>;
 
 function addRowFinding(
   row: PendingRow,
@@ -185,8 +189,8 @@ function addRowFinding(
   detail: { value?: string; expected?: string },
   args?: MessageArgs,
 ): void {
-  if (row.codes.has(code)) return;
-  row.codes.add(code);
+  if (row.codes & CODE_BIT[code]) return;
+  row.codes |= CODE_BIT[code];
   if (SEVERITY[code] === 'error') row.valid = false;
   const where: Omit<Finding, 'code' | 'severity' | 'message'> = { ledger: kind, sheet: row.sheet, row: row.row };
   if (field) {
@@ -197,7 +201,7 @@ function addRowFinding(
   if (ids) where.ids = ids;
   if (detail.value !== undefined) where.value = detail.value;
   if (detail.expected !== undefined) where.expected = detail.expected;
-  row.findings.push(makeFinding(code, lang, where, field ? { ...args, header: field.header } : args));
+  (row.findings ??= []).push(makeFinding(code, lang, where, field ? { ...args, header: field.header } : args));
 }
 
 /** The row's own id and the ids it refers to, as `ids` of its findings. */
@@ -209,6 +213,12 @@ export function rowIds(kind: LedgerKind, values: Record<string, FieldValue | nul
     if (v !== null && v !== undefined && v !== '') (ids ??= {})[name] = String(v);
   }
   return ids;
+}
+
+/** |amount − qty × price| > 0.01 yuan, exactly. */
+function amountOff(amount: Fen, qty: number, price: Fen): boolean {
+  const { diff, scale } = amountMinusProduct(amount, qty, price);
+  return (diff < 0n ? -diff : diff) > 10n ** BigInt(scale);
 }
 
 const CATALOGUE_CODE_RE = /^[ABC](\d{2}|\d{4}|\d{6}|\d{8}|\d{10})$/;
@@ -243,27 +253,32 @@ export function validateLedger(kind: LedgerKind, parts: ParsedSheet[], checks: L
   for (const part of parts) {
     findings.push(...part.findings);
     const byName = new Map(part.fields.map((f) => [f.spec.name, f]));
+    const idField = spec.idField ? byName.get(spec.idField) : undefined;
+    const amountField = byName.get('amount');
+    const numberFields = part.fields.filter((f) => f.spec.type === 'qty' || (f.spec.type === 'money' && !mayBeNegative(kind, f.spec.name)));
+    const codeFields = part.fields.filter((f) => f.spec.name === 'item_code' || f.spec.name === 'category_code');
+    const dateFields = part.fields.filter((f) => f.spec.type === 'date');
     const defaultYear = part.titleYear ?? checks.year ?? asOfYear;
     for (const row of part.rows) {
       const v = row.values;
-      if (hasYear && (v.year === null || v.year === undefined) && !row.raw.year) v.year = defaultYear;
+      if (hasYear && v.year == null && row.raw.year === undefined) v.year = defaultYear;
 
-      if (spec.idField) {
-        const id = v[spec.idField];
-        if (id !== null && id !== undefined) {
+      if (idField) {
+        const id = v[idField.spec.name];
+        if (id != null) {
           const key = String(id);
           const first = firstSeen.get(key);
           if (first === undefined) firstSeen.set(key, row.row);
-          else addRowFinding(row, kind, 'V05', byName.get(spec.idField)!, opts.lang, { value: key, expected: 'unique' }, { firstRow: first });
+          else addRowFinding(row, kind, 'V05', idField, opts.lang, { value: key, expected: 'unique' }, { firstRow: first });
         }
       }
 
-      for (const mf of part.fields) {
+      for (const mf of numberFields) {
         const val = v[mf.spec.name];
         if (typeof val !== 'number') continue;
-        if (mf.spec.type === 'qty' && val <= 0) {
-          addRowFinding(row, kind, 'V07', mf, opts.lang, { value: String(val), expected: '> 0' });
-        } else if (mf.spec.type === 'money' && val < 0 && !mayBeNegative(kind, mf.spec.name)) {
+        if (mf.spec.type === 'qty') {
+          if (val <= 0) addRowFinding(row, kind, 'V07', mf, opts.lang, { value: String(val), expected: '> 0' });
+        } else if (val < 0) {
           addRowFinding(row, kind, 'V07', mf, opts.lang, { value: fenToYuanString(val), expected: '>= 0' });
         }
       }
@@ -273,40 +288,39 @@ export function validateLedger(kind: LedgerKind, parts: ParsedSheet[], checks: L
         const price = v.unit_price;
         if (typeof qty === 'number' && typeof price === 'number') {
           if (typeof v.amount === 'number') {
-            const { diff, scale } = amountMinusProduct(v.amount as Fen, qty, price as Fen);
-            const abs = diff < 0n ? -diff : diff;
-            if (abs > 10n ** BigInt(scale)) {
-              addRowFinding(row, kind, 'V06', byName.get('amount')!, opts.lang, {
+            // Fast exact test for whole quantities; fractions go through the exact decimal product.
+            const off = Number.isInteger(qty) ? Math.abs(v.amount - qty * price) > 1 : amountOff(v.amount as Fen, qty, price as Fen);
+            if (off) {
+              addRowFinding(row, kind, 'V06', amountField!, opts.lang, {
                 value: fenToYuanString(v.amount),
                 expected: `${qty} × ${fenToYuanString(price)} = ${fenToYuanString(productFen(qty, price as Fen))}`,
               });
             }
-          } else if (v.amount === null && !row.raw.amount) {
+          } else if (v.amount == null && row.raw.amount === undefined) {
             v.amount = productFen(qty, price as Fen);
           }
         }
       }
 
-      for (const name of ['item_code', 'category_code']) {
-        const code = v[name];
-        const mf = byName.get(name);
-        if (typeof code !== 'string' || !mf) continue;
-        if (!(CATALOGUE_CODE_RE.test(code) || (name === 'category_code' && GBT_CODE_RE.test(code)))) {
-          const expected = name === 'item_code' ? 'A/B/C + 2–10 digits, even count (A02010104)' : 'A02010104 or 7 digits (2010104)';
+      for (const mf of codeFields) {
+        const code = v[mf.spec.name];
+        if (typeof code !== 'string') continue;
+        const isItem = mf.spec.name === 'item_code';
+        if (!(CATALOGUE_CODE_RE.test(code) || (!isItem && GBT_CODE_RE.test(code)))) {
+          const expected = isItem ? 'A/B/C + 2–10 digits, even count (A02010104)' : 'A02010104 or 7 digits (2010104)';
           addRowFinding(row, kind, 'V08', mf, opts.lang, { value: code, expected });
         }
       }
 
-      for (const mf of part.fields) {
-        if (mf.spec.type !== 'date') continue;
+      for (const mf of dateFields) {
         const d = v[mf.spec.name];
         if (typeof d === 'string' && (d < '2000-01-01' || d > latest)) {
           addRowFinding(row, kind, 'V09', mf, opts.lang, { value: d, expected: `2000-01-01 … ${latest}` });
         }
       }
 
-      findings.push(...row.findings);
-      rows.push({ sheet: row.sheet, row: row.row, values: row.values, raw: row.raw, valid: row.valid });
+      if (row.findings) for (const f of row.findings) findings.push(f);
+      rows.push(row);
     }
   }
   return { kind, sheets: parts.map((p) => p.info), rows, findings };
