@@ -1,26 +1,22 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
-import { parseArgs } from 'node:util';
-import path from 'node:path';
-import { CheckOptions, OptionError, checkWorkbook } from '../shared/check';
-import { Lang } from '../shared/findings';
-import { readAllSheets } from '../shared/workbook';
-import { WorkbookOpenError, openXlsx } from './xlsx-workbook';
-import { checkJson, checkText } from './format-check';
+import { OptionError } from '../shared/check';
+import { Io, UsageError } from './args';
+import { WorkbookOpenError } from './xlsx-workbook';
+import { runCheck } from './check-command';
+import { runPush } from './push-command';
+import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
   ledger-sync check <book.xlsx> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
+  ledger-sync serve [--port N] [--db URL] [--http]
+  ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
+  ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
 
+--server and --token also come from LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN; --db from DATABASE_URL
+(default sqlite:data/ledger-sync.sqlite).
 Exit codes: 0 no error-level finding, 1 errors found, 2 cannot run.`;
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
-
-/** A problem that stops the command before any result: one line on stderr, exit 2. */
-class UsageError extends Error {}
+const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
@@ -28,6 +24,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'push':
+        return await runPush(rest, io);
+      case 'serve':
+        return await runServe(rest, io);
+      case 'token':
+        return await runToken(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -47,49 +49,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     return 2;
   }
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        'as-of': { type: 'string' },
-        year: { type: 'string' },
-        lang: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
-  }
-}
-
-function checkOptions(values: ReturnType<typeof parse>['values']): CheckOptions & { lang: Lang } {
-  const lang = values.lang ?? 'zh';
-  if (lang !== 'zh' && lang !== 'en') throw new UsageError(`--lang must be zh or en, got "${lang}"`);
-  const opts: CheckOptions & { lang: Lang } = { lang };
-  if (values['as-of'] !== undefined) opts.asOf = values['as-of'];
-  if (values.year !== undefined) {
-    if (!/^\d{4}$/.test(values.year)) throw new UsageError(`--year must be a year YYYY, got "${values.year}"`);
-    opts.year = +values.year;
-  }
-  return opts;
-}
-
-async function runCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (positionals.length !== 1) throw new UsageError('check takes one workbook: ledger-sync check <book.xlsx>');
-  const file = positionals[0]!;
-  const opts = checkOptions(values);
-  // The exceljs model is dropped once the grids are read: keeping it alive doubles the GC's work.
-  const grids = await readAllSheets(await openXlsx(file));
-  const result = checkWorkbook(grids, opts);
-  const name = path.basename(file);
-  if (values.json) io.out(JSON.stringify(checkJson(name, result), null, 2) + '\n');
-  else io.out(checkText(name, result, grids.map((g) => g.name), opts.lang));
-  return result.summary.error > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -2,7 +2,7 @@
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
 import { detectSheet } from './headers';
-import { LedgerSheet, ParsedSheet, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
+import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
 import { DEFAULT_REFERENCE, ReferenceData } from './reference';
@@ -21,6 +21,8 @@ export interface CheckResult {
   as_of: IsoDate;
   sheets: LedgerSheet[];
   ledgers: Partial<Record<LedgerKind, ValidatedLedger>>;
+  /** Where each ledger sheet's rows stand, in workbook order (what a push sends along). */
+  layouts: SheetLayout[];
   findings: Finding[];
   summary: Summary;
 }
@@ -59,6 +61,7 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
 
   const ledgers: Partial<Record<LedgerKind, ValidatedLedger>> = {};
   const sheets: LedgerSheet[] = [];
+  const layouts: SheetLayout[] = [];
   for (const kind of LEDGER_KINDS) {
     const parts = byKind.get(kind);
     if (!parts) continue;
@@ -66,10 +69,16 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
     ledgers[kind] = ledger;
     findings.push(...ledger.findings);
   }
-  for (const list of byKind.values()) for (const p of list) sheets.push(p.info);
+  for (const list of byKind.values()) {
+    for (const p of list) {
+      sheets.push(p.info);
+      layouts.push(p.layout);
+    }
+  }
   sheets.sort((a, b) => order.get(a.sheet)! - order.get(b.sheet)!);
+  layouts.sort((a, b) => order.get(a.sheet)! - order.get(b.sheet)!);
   sortFindings(findings, order);
-  return { as_of: asOf, sheets, ledgers, findings, summary: summarise(findings) };
+  return { as_of: asOf, sheets, ledgers, layouts, findings, summary: summarise(findings) };
 }
 
 /** Sheet order of the workbook, then row (sheet-level findings first), then column, then code. */

@@ -69,6 +69,18 @@ const EN: Record<FindingCode, Template> = {
   I02: () => 'no header row (first 10 rows) maps the key fields of any kind',
 };
 
+/** What each finding's message was made from, so that it can be said again in the other language. */
+const ARGS = new WeakMap<Finding, MessageArgs>();
+
+export function rememberArgs(f: Finding, args: MessageArgs): void {
+  ARGS.set(f, args);
+}
+
+/** The finding's message in a given language (the service stores both). */
+export function messageIn(f: Finding, lang: Lang): string {
+  return renderMessage(f, lang, ARGS.get(f) ?? {});
+}
+
 export function renderMessage(f: Finding, lang: Lang, args: MessageArgs = {}): string {
   const spec = f.ledger && f.field ? fieldSpec(f.ledger, f.field) : undefined;
   const base = spec ? spec[lang] : (f.field ?? '');

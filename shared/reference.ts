@@ -1,5 +1,5 @@
 /** Reference data (reference.md): shipped defaults, overridable per deployment. */
-import defaults from './reference/defaults.json';
+import defaults from './reference-defaults.json';
 
 export interface ReferenceData {
   econ_classes: Record<string, string>;

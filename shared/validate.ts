@@ -3,8 +3,8 @@
  * codes). Pure: grids in, rows and findings out.
  */
 import { LEDGERS, LedgerKind, FieldSpec, REFERENCE_FIELDS, mayBeNegative } from './ledgers';
-import { Finding, FindingCode, Lang, MessageArgs, SEVERITY, renderMessage } from './findings';
-import { ColumnMapping, SheetDetection, titleYear } from './headers';
+import { Finding, FindingCode, Lang, MessageArgs, SEVERITY, rememberArgs, renderMessage } from './findings';
+import { SheetDetection, normaliseHeader, titleYear } from './headers';
 import { FieldValue, MoneyUnit, isEmptyCell, parseCell, rawText } from './values';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { Fen, amountMinusProduct, fenToYuanString, productFen } from './money';
@@ -57,6 +57,7 @@ export interface ReadOptions {
 
 export interface ParsedSheet {
   info: LedgerSheet;
+  layout: SheetLayout;
   rows: PendingRow[];
   /** Findings of rows that are no data (I01) and of the sheet itself (V00). */
   findings: Finding[];
@@ -90,48 +91,97 @@ export function makeFinding(
 ): Finding {
   const f: Finding = { code, severity: SEVERITY[code], ...where, message: '' };
   f.message = renderMessage(f, lang, args);
+  if (args) rememberArgs(f, args);
   return f;
+}
+
+/** Where a ledger's rows stand in one sheet: the header and the column of each mapped field. */
+export interface SheetLayout {
+  sheet: string;
+  kind: LedgerKind;
+  /** Excel row number of the header. */
+  headerRow: number;
+  /** The year written in a title above the header, if any. */
+  titleYear: number | null;
+  /** Header texts by 0-based column. */
+  headers: string[];
+  /** field → 0-based column: detected, or as the user corrected it in the add-in. */
+  mapping: Record<string, number>;
+}
+
+/** One row of a sheet below its header: Excel row number and cells from column A. */
+export interface SourceRow {
+  row: number;
+  cells: ReadonlyArray<Cell>;
+}
+
+export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLayout {
+  const header = grid.rows[det.headerIndex] ?? [];
+  const mapping: Record<string, number> = {};
+  for (const [field, m] of det.match.fields) mapping[field] = m.col;
+  return {
+    sheet: grid.name,
+    kind: det.kind,
+    headerRow: det.headerIndex + 1,
+    titleYear: titleYear(grid, det.headerIndex),
+    headers: Array.from(header, (c) => (c === null || c === undefined ? '' : rawText(c).trim())),
+    mapping,
+  };
+}
+
+/** The non-empty rows below the header of a sheet. */
+export function* rowsBelowHeader(grid: SheetGrid, headerRow: number): Generator<SourceRow> {
+  for (let r = headerRow; r < grid.rows.length; r++) {
+    const cells = grid.rows[r];
+    if (cells && !isEmptyRow(cells)) yield { row: r + 1, cells };
+  }
 }
 
 /** Reads one recognised ledger sheet: parses every mapped cell; V00–V04 and I01 come from here. */
 export function readLedgerSheet(grid: SheetGrid, det: SheetDetection, opts: ReadOptions): ParsedSheet {
-  const spec = LEDGERS[det.kind];
+  return readLedgerRows(layoutOfDetection(grid, det), rowsBelowHeader(grid, det.headerIndex + 1), opts);
+}
+
+/** The same reading for rows that arrive without their sheet (a push to the service). */
+export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, opts: ReadOptions): ParsedSheet {
+  const spec = LEDGERS[layout.kind];
   const mapping: Record<string, string> = {};
   const fields: MappedField[] = [];
   for (const field of spec.fields) {
-    const m: ColumnMapping | undefined = det.match.fields.get(field.name);
-    if (!m) continue;
-    const letter = columnLetter(m.col + 1);
+    const col = layout.mapping[field.name];
+    if (col === undefined) continue;
+    const letter = columnLetter(col + 1);
+    const header = layout.headers[col] ?? '';
     mapping[field.name] = letter;
-    fields.push({ spec: field, col: m.col, letter, header: m.header, unit: m.unit ?? '元' });
+    fields.push({ spec: field, col, letter, header, unit: normaliseHeader(header).unit ?? '元' });
   }
-  const missing = spec.fields.filter((f) => f.required && !det.match.fields.has(f.name)).map((f) => f.name);
-  const headerRow = det.headerIndex + 1;
+  const mappedCols = new Set(Object.values(layout.mapping));
+  const unmapped = layout.headers.filter((h, col) => h !== '' && !mappedCols.has(col));
+  const missing = spec.fields.filter((f) => f.required && layout.mapping[f.name] === undefined).map((f) => f.name);
   const info: LedgerSheet = {
-    sheet: grid.name,
-    kind: det.kind,
-    header_row: headerRow,
+    sheet: layout.sheet,
+    kind: layout.kind,
+    header_row: layout.headerRow,
     data_rows: 0,
     mapping,
-    unmapped: det.match.unmapped,
+    unmapped,
     missing,
   };
   const sheetFindings: Finding[] = [];
-  const parsed: ParsedSheet = { info, rows: [], findings: sheetFindings, titleYear: titleYear(grid, det.headerIndex), fields };
+  const parsed: ParsedSheet = { info, layout, rows: [], findings: sheetFindings, titleYear: layout.titleYear, fields };
   if (missing.length > 0) {
     for (const field of missing) {
-      sheetFindings.push(makeFinding('V00', opts.lang, { ledger: det.kind, sheet: grid.name, row: headerRow, field }));
+      sheetFindings.push(makeFinding('V00', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row: layout.headerRow, field }));
     }
     return parsed;
   }
-  for (let r = det.headerIndex + 1; r < grid.rows.length; r++) {
-    const cells = grid.rows[r];
-    if (!cells || isEmptyRow(cells)) continue;
+  for (const { row, cells } of rows) {
+    if (isEmptyRow(cells)) continue;
     if (isTotalRow(cells)) {
-      sheetFindings.push(makeFinding('I01', opts.lang, { ledger: det.kind, sheet: grid.name, row: r + 1 }));
+      sheetFindings.push(makeFinding('I01', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row }));
       continue;
     }
-    parsed.rows.push(parseRow(grid.name, r + 1, cells, det.kind, fields, opts));
+    parsed.rows.push(parseRow(layout.sheet, row, cells, layout.kind, fields, opts));
   }
   info.data_rows = parsed.rows.length;
   return parsed;

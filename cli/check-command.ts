@@ -1,0 +1,27 @@
+/** `ledger-sync check`: read, find the ledgers, validate. */
+import path from 'node:path';
+import { CheckOptions, checkWorkbook } from '../shared/check';
+import { readAllSheets } from '../shared/workbook';
+import { Io, UsageError, langOption, parse, yearOption } from './args';
+import { openXlsx } from './xlsx-workbook';
+import { checkJson, checkText } from './format-check';
+
+export async function runCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean' },
+    'as-of': { type: 'string' },
+    year: { type: 'string' },
+    lang: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('check takes one workbook: ledger-sync check <book.xlsx>');
+  const file = positionals[0]!;
+  const lang = langOption(values.lang);
+  const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year) };
+  // The exceljs model is dropped once the grids are read: keeping it alive doubles the GC's work.
+  const grids = await readAllSheets(await openXlsx(file));
+  const result = checkWorkbook(grids, opts);
+  const name = path.basename(file);
+  if (values.json) io.out(JSON.stringify(checkJson(name, result), null, 2) + '\n');
+  else io.out(checkText(name, result, grids.map((g) => g.name), lang));
+  return result.summary.error > 0 ? 1 : 0;
+}

@@ -1,0 +1,63 @@
+/** `ledger-sync push`: validate locally, then push every ledger found, with a progress line. */
+import path from 'node:path';
+import { checkWorkbook } from '../shared/check';
+import { readAllSheets } from '../shared/workbook';
+import { preparePushes } from '../shared/push';
+import { ApiRequestError, pushLedger } from '../shared/api-client';
+import { LEDGERS } from '../shared/ledgers';
+import { nodeHasher } from '../server/push-service';
+import { Io, UsageError, langOption, parse, periodOption, serverOptions, yearOption } from './args';
+import { openXlsx } from './xlsx-workbook';
+
+export async function runPush(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    period: { type: 'string' },
+    year: { type: 'string' },
+    lang: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('push takes one workbook: ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM');
+  const period = periodOption(values.period);
+  const { server, token } = serverOptions(values);
+  const lang = langOption(values.lang);
+  const year = yearOption(values.year);
+  const file = positionals[0]!;
+  const grids = await readAllSheets(await openXlsx(file));
+  // Validated here as the service will: as of the end of the pushed month.
+  const local = checkWorkbook(grids, { asOf: period, year, lang });
+  const pushes = preparePushes(grids, local, { period, workbook: path.basename(file), year, hasher: nodeHasher });
+  if (pushes.length === 0) throw new UsageError(`${path.basename(file)} holds no ledger sheet: nothing to push`);
+  io.err(`local check: ${local.summary.error} errors, ${local.summary.warning} warnings, ${local.summary.info} info\n`);
+  const results = [];
+  let errors = 0;
+  for (const p of pushes) {
+    let last = -1;
+    const t0 = Date.now();
+    try {
+      const r = await pushLedger({ server, token }, p, ({ kind, sent, total }) => {
+        const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
+        if (pct === last) return;
+        last = pct;
+        const line = `${kind}: ${sent}/${total} rows (${pct}%)`;
+        if (io.tty) io.err(`\r${line}`);
+        else if (pct === 100 || pct % 25 === 0) io.err(line + '\n');
+      });
+      if (io.tty) io.err('\n');
+      errors += r.findings_summary.error;
+      results.push({ kind: p.open.kind, ...r, ms: Date.now() - t0 });
+      if (!values.json) {
+        const s = r.findings_summary;
+        const name = lang === 'zh' ? LEDGERS[p.open.kind].zh : p.open.kind;
+        io.out(`${name}: snapshot ${r.snapshot_id}${r.unchanged ? (lang === 'zh' ? '（内容未变）' : ' (unchanged)') : ''}, ${r.row_count} rows, ${s.error} errors, ${s.warning} warnings, ${s.info} info\n`);
+      }
+    } catch (e) {
+      if (io.tty) io.err('\n');
+      if (e instanceof ApiRequestError) throw new UsageError(`push of ${p.open.kind} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
+      throw e;
+    }
+  }
+  if (values.json) io.out(JSON.stringify({ file: path.basename(file), period, pushes: results }, null, 2) + '\n');
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+/** `ledger-sync serve` and `ledger-sync token create`: the service and its tokens. */
+import { DEFAULT_DB_URL, openDb } from '../server/db';
+import { createToken } from '../server/auth';
+import { serve } from '../server/serve';
+import { Io, UsageError, parse } from './args';
+
+function dbUrl(v: string | undefined): string {
+  return v ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
+}
+
+export async function runServe(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    db: { type: 'string' },
+    http: { type: 'boolean' },
+    'addin-dir': { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
+  const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const running = await serve({
+    port,
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    dbUrl: dbUrl(values.db),
+    http: values.http ?? process.env.LEDGER_SYNC_HTTP === '1',
+    addinDir: values['addin-dir'] ?? 'dist/addin',
+  });
+  io.err(`ledger-sync: serving ${running.url} (Ctrl+C stops)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
+
+export async function runToken(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError('usage: ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]');
+  const { values, positionals } = parse(rest, {
+    unit: { type: 'string' },
+    'unit-name': { type: 'string' },
+    role: { type: 'string' },
+    label: { type: 'string' },
+    db: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`token create takes no arguments, got "${positionals[0]}"`);
+  if (!values.unit) throw new UsageError('--unit CODE is required');
+  if (!values.role) throw new UsageError('--role clerk|reviewer|admin is required');
+  if (!['clerk', 'reviewer', 'admin'].includes(values.role)) throw new UsageError(`--role must be clerk, reviewer or admin, got "${values.role}"`);
+  const db = await openDb(dbUrl(values.db));
+  try {
+    const r = await createToken(db, { unit: values.unit, unitName: values['unit-name'], role: values.role, label: values.label });
+    io.out(r.token + '\n');
+    io.err(`ledger-sync: token for unit ${r.unit}, role ${r.role}; it is shown only this once\n`);
+  } finally {
+    await db.close();
+  }
+  return 0;
+}

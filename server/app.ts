@@ -1,0 +1,199 @@
+/** The Express application: thin routes over the services, one route table that also makes the OpenAPI document. */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import express, { Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import pino, { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
+import { API_PREFIX, MAX_CHUNK_BYTES, PushOpenSchema, Role } from '../shared/api';
+import { Db } from './db';
+import { authenticate, createToken, hashToken, requireRole } from './auth';
+import { HttpError, errorHandler, fromZod } from './http-errors';
+import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
+import { getSnapshot, listSnapshots, periodFindings } from './snapshot-service';
+import { openApiDocument, RouteDoc } from './openapi';
+
+export interface AppOptions {
+  /** Origins allowed by CORS: the add-in's. The service's own origin needs no CORS. */
+  corsOrigins: string[];
+  /** Requests per minute per token (or per address without one). */
+  rateLimitPerMinute: number;
+  /** Largest JSON body outside chunk uploads. */
+  jsonLimit: string;
+  /** Folder of the built add-in, served at /addin when present. */
+  addinDir?: string;
+  push: PushServiceOptions;
+  logger?: Logger;
+}
+
+export const DEFAULT_APP_OPTIONS: AppOptions = {
+  corsOrigins: ['https://localhost:3000'],
+  rateLimitPerMinute: 1200,
+  jsonLimit: '1mb',
+  push: DEFAULT_PUSH_OPTIONS,
+};
+
+interface Route extends RouteDoc {
+  handler: (req: Request, res: Response) => Promise<unknown>;
+}
+
+const TokenCreateSchema = z.strictObject({
+  unit: z.string().min(1).max(64),
+  unit_name: z.string().max(255).optional(),
+  role: z.enum(['clerk', 'reviewer', 'admin']),
+  label: z.string().max(255).optional(),
+});
+
+export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Express {
+  const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
+  const log = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: log,
+      // Tokens never reach the log.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // The task pane loads office.js from this service (or, by option, Microsoft's CDN).
+          'script-src': ["'self'", 'https://appsforoffice.microsoft.com'],
+          'frame-ancestors': ['*'],
+        },
+      },
+      // Excel hosts the pane in a frame of another origin.
+      frameguard: false,
+    }),
+  );
+  app.use(cors({ origin: opts.corsOrigins, allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await db.sequelize.query('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: opts.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const auth = req.get('authorization');
+      return auth ? 'token:' + hashToken(auth) : ipKeyGenerator(req.ip ?? '');
+    },
+    handler: (_req, res, _next, o) => {
+      res.set('Retry-After', String(Math.ceil(o.windowMs / 1000)));
+      res.status(429).json({ error: { code: 'rate_limited', message: `more than ${o.limit} requests a minute: wait and retry` } });
+    },
+  });
+
+  const json = express.json({ limit: opts.jsonLimit });
+  const chunkBody = express.text({ type: () => true, limit: MAX_CHUNK_BYTES });
+  const auth = authenticate(db);
+  const routes: Route[] = [
+    {
+      method: 'post', path: '/pushes', role: 'clerk', summary: 'Open a push of one ledger for a period', body: PushOpenSchema,
+      responses: { 200: 'unchanged: the content equals the current snapshot', 201: 'push opened', 400: 'bad payload', 409: 'period closed' },
+      handler: async (req, res) => {
+        const r = await openPush(db, req.auth!, req.body, opts.push);
+        res.status(r.status).json(r.body);
+      },
+    },
+    {
+      method: 'put', path: '/pushes/:id/chunks/:n', role: 'clerk', summary: 'Upload chunk n (≤ 10,000 rows, ≤ 8 MB); idempotent per n',
+      bodyDoc: CHUNK_DOC, raw: true,
+      responses: { 200: 'chunk stored', 400: 'bad payload, naming the field', 404: 'no such push', 409: 'push committed or expired', 413: 'chunk too large' },
+      handler: async (req, res) => {
+        if (typeof req.body !== 'string') throw new HttpError(400, 'bad_request', 'a JSON body {rows, source_rows}', 'body');
+        res.json(await putChunk(db, req.auth!, String(req.params.id), String(req.params.n), req.body));
+      },
+    },
+    {
+      method: 'post', path: '/pushes/:id/commit', role: 'clerk', summary: 'Validate every row, store the snapshot atomically',
+      responses: { 200: 'unchanged', 201: 'snapshot stored', 404: 'no such push', 409: 'missing chunks, hash mismatch, closed period' },
+      handler: async (req, res) => {
+        const r = await commitPush(db, req.auth!, String(req.params.id), opts.push);
+        res.status(r.status).json(r.body);
+      },
+    },
+    {
+      method: 'get', path: '/snapshots', role: 'clerk', summary: "The unit's snapshots (reviewer: any unit with unit=)",
+      query: { kind: 'ledger kind', period: 'YYYY-MM', unit: 'unit code (reviewer)' },
+      responses: { 200: 'snapshots, newest first', 400: 'bad query', 404: 'unit not visible' },
+      handler: async (req, res) => res.json(await listSnapshots(db, req.auth!, req.query)),
+    },
+    {
+      method: 'get', path: '/snapshots/:id', role: 'clerk', summary: "One snapshot's metadata and its rows, paged",
+      query: { offset: 'first row (default 0)', limit: 'rows (default 1000, at most 10000)' },
+      responses: { 200: 'snapshot and rows', 404: 'no such snapshot (or another unit’s)' },
+      handler: async (req, res) => res.json(await getSnapshot(db, req.auth!, String(req.params.id), req.query)),
+    },
+    {
+      method: 'get', path: '/findings', role: 'clerk', summary: 'Findings of the current snapshots of a period',
+      query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
+      responses: { 200: 'findings', 400: 'bad query' },
+      handler: async (req, res) => res.json(await periodFindings(db, req.auth!, req.query)),
+    },
+    {
+      method: 'get', path: '/me', role: 'clerk', summary: 'The token’s unit and role',
+      responses: { 200: '{unit, role}' },
+      handler: async (req, res) => res.json({ unit: req.auth!.unitCode, role: req.auth!.role }),
+    },
+    {
+      method: 'post', path: '/tokens', role: 'admin', summary: 'Create a unit (if new) and a token; the token is shown once', body: TokenCreateSchema,
+      responses: { 201: '{token, unit, role}', 400: 'bad payload', 403: 'not an admin' },
+      handler: async (req, res) => {
+        const p = TokenCreateSchema.safeParse(req.body);
+        if (!p.success) throw fromZod(p.error.issues);
+        res.status(201).json(await createToken(db, { unit: p.data.unit, unitName: p.data.unit_name, role: p.data.role, label: p.data.label }, req.auth));
+      },
+    },
+  ];
+
+  const doc = openApiDocument(routes);
+  app.get(`${API_PREFIX}/openapi.json`, (_req, res) => void res.json(doc));
+
+  for (const r of routes) {
+    const chain: RequestHandler[] = [limiter, auth as RequestHandler, requireRole(r.role as Role), r.raw ? chunkBody : json];
+    app[r.method](API_PREFIX + r.path, ...chain, async (req: Request, res: Response) => {
+      await r.handler(req, res);
+    });
+  }
+
+  if (opts.addinDir && existsSync(opts.addinDir)) app.use('/addin', express.static(path.resolve(opts.addinDir)));
+  app.use((req, res) => void res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } }));
+  app.use(errorHandler(log));
+  return app;
+}
+
+const CHUNK_DOC = {
+  type: 'object',
+  required: ['rows', 'source_rows'],
+  additionalProperties: false,
+  properties: {
+    rows: {
+      type: 'array',
+      maxItems: 10000,
+      description: 'Whole rows from column A; each cell null, text, a number, true/false, {kind:"date",serial} or {kind:"error",text}',
+      items: { type: 'array', items: {} },
+    },
+    source_rows: {
+      type: 'array',
+      description: 'For each row: [index into source.sheets, Excel row number]',
+      items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer' } },
+    },
+  },
+};

@@ -1,0 +1,180 @@
+/** The push protocol: open, chunks, commit — validated again here and stored atomically. */
+import { createHash, randomUUID } from 'node:crypto';
+import { Op } from 'sequelize';
+import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
+import { Cell } from '../shared/workbook';
+import { contentHash, readPush, Hasher } from '../shared/push';
+import { asOfOfPeriod } from '../shared/dates';
+import { messageIn, summarise } from '../shared/findings';
+import { LedgerKind } from '../shared/ledgers';
+import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
+import { Db } from './db';
+import { Auth, audit } from './auth';
+import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
+import { insertRows, InsertFailpoint } from './row-store';
+
+export interface PushServiceOptions {
+  /** How long an open push may wait for its chunks and commit. */
+  ttlMs: number;
+  ref: ReferenceData;
+  failpoint?: InsertFailpoint;
+}
+
+export const DEFAULT_PUSH_OPTIONS: PushServiceOptions = { ttlMs: 60 * 60 * 1000, ref: DEFAULT_REFERENCE };
+
+export function nodeHasher(): Hasher {
+  const h = createHash('sha256');
+  return { update: (s) => void h.update(s), digest: () => h.digest('hex') };
+}
+
+const MAX_CHUNKS = 1000;
+
+async function refuseClosed(db: Db, unitId: number, period: string): Promise<void> {
+  const p = await db.models.Period.findOne({ where: { unit_id: unitId, period } });
+  if (p?.status === 'closed') {
+    const when = p.changed_at ? p.changed_at.toISOString() : 'unknown time';
+    throw conflict('period_closed', `period ${period} was closed by ${p.changed_by ?? 'a reviewer'} at ${when}; nothing was stored`);
+  }
+}
+
+async function currentSnapshot(db: Db, unitId: number, kind: string, period: string, transaction?: import('sequelize').Transaction) {
+  const head = await db.models.LedgerHead.findOne({ where: { unit_id: unitId, kind, period }, transaction });
+  return head ? db.models.Snapshot.findByPk(head.snapshot_id, { transaction }) : null;
+}
+
+/** Marks abandoned pushes expired and drops their chunks. */
+export async function expirePushes(db: Db, now = new Date()): Promise<number> {
+  const stale = await db.models.Push.findAll({ where: { status: 'open', expires_at: { [Op.lt]: now } }, attributes: ['id'] });
+  if (stale.length === 0) return 0;
+  const ids = stale.map((p) => p.id);
+  await db.write(async (t) => {
+    await db.models.PushChunk.destroy({ where: { push_id: ids }, transaction: t });
+    await db.models.Push.update({ status: 'expired' }, { where: { id: ids, status: 'open' }, transaction: t });
+  });
+  return ids.length;
+}
+
+export async function openPush(db: Db, auth: Auth, body: unknown, opts: PushServiceOptions): Promise<{ status: number; body: PushOpenResponse }> {
+  const parsed = PushOpenSchema.safeParse(body);
+  if (!parsed.success) throw fromZod(parsed.error.issues);
+  const req = parsed.data;
+  await refuseClosed(db, auth.unitId, req.period);
+  const current = await currentSnapshot(db, auth.unitId, req.kind, req.period);
+  if (current && current.content_hash === req.content_hash) {
+    await db.write((t) => audit(db, { auth, action: 'push_unchanged', period: req.period, details: { kind: req.kind, snapshot_id: current.id, content_hash: req.content_hash } }, t));
+    return { status: 200, body: { snapshot_id: current.id, unchanged: true } };
+  }
+  const id = randomUUID();
+  const now = new Date();
+  await db.write(async (t) => {
+    await db.models.Push.create(
+      {
+        id, unit_id: auth.unitId, token_id: auth.tokenId, kind: req.kind, period: req.period, head: JSON.stringify(req),
+        row_count: req.row_count, content_hash: req.content_hash, status: 'open', snapshot_id: null,
+        created_at: now, expires_at: new Date(now.getTime() + opts.ttlMs),
+      },
+      { transaction: t },
+    );
+    await audit(db, { auth, action: 'push_open', period: req.period, details: { push_id: id, kind: req.kind, row_count: req.row_count, content_hash: req.content_hash, workbook: req.source.workbook } }, t);
+  });
+  return { status: 201, body: { push_id: id } };
+}
+
+async function openPushOf(db: Db, auth: Auth, id: string) {
+  const push = await db.models.Push.findByPk(id);
+  // Another unit's push answers as if it did not exist.
+  if (!push || push.unit_id !== auth.unitId) throw notFound(`no push ${id}`);
+  if (push.status === 'committed') throw conflict('push_committed', `push ${id} is already committed as snapshot ${push.snapshot_id}`);
+  if (push.status === 'expired' || push.expires_at.getTime() < Date.now()) throw conflict('push_expired', `push ${id} expired; open a new push`);
+  return push;
+}
+
+/** Stores one chunk as sent (its JSON text), after checking its shape. Idempotent per number. */
+export async function putChunk(db: Db, auth: Auth, id: string, n: string, text: string): Promise<{ push_id: string; n: number; rows: number }> {
+  const num = Number(n);
+  if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest(`chunk number: an integer 0–${MAX_CHUNKS - 1}`, 'n');
+  const push = await openPushOf(db, auth, id);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
+  }
+  const head = JSON.parse(push.head) as PushOpenRequest;
+  const problem = chunkProblem(body, head.source.sheets.length);
+  if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+  const rows = (body as { rows: unknown[] }).rows.length;
+  await db.write(async (t) => {
+    await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
+    await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
+  });
+  return { push_id: id, n: num, rows };
+}
+
+export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServiceOptions): Promise<{ status: number; body: CommitResponse }> {
+  const push = await openPushOf(db, auth, id);
+  const head = JSON.parse(push.head) as PushOpenRequest;
+  await refuseClosed(db, auth.unitId, head.period);
+  const chunks = await db.models.PushChunk.findAll({ where: { push_id: id }, order: [['n', 'ASC']] });
+  const missing: number[] = [];
+  chunks.forEach((c, i) => {
+    for (let k = (chunks[i - 1]?.n ?? -1) + 1; k < c.n; k++) missing.push(k);
+  });
+  if (missing.length > 0) throw conflict('missing_chunks', `chunks ${missing.join(', ')} were not received; nothing was stored`);
+  const received = chunks.reduce((s, c) => s + c.row_count, 0);
+  if (received !== head.row_count) {
+    throw conflict('missing_chunks', `${received} of ${head.row_count} rows received (chunks 0–${chunks.length - 1}); nothing was stored`);
+  }
+  const rows: Cell[][] = [];
+  const sourceRows: [number, number][] = [];
+  for (const c of chunks) {
+    const b = JSON.parse(c.body) as { rows: Cell[][]; source_rows: [number, number][] };
+    for (let i = 0; i < b.rows.length; i++) {
+      rows.push(b.rows[i]!);
+      sourceRows.push(b.source_rows[i]!);
+    }
+  }
+  if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) {
+    throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
+  }
+  // Never trust the client: every row is read and validated again, by the same shared code.
+  const ledger = readPush(head, rows, sourceRows, asOfOfPeriod(head.period)!, { ref: opts.ref, lang: 'zh' });
+  const summary = summarise(ledger.findings);
+
+  return db.write(async (t) => {
+    const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
+    if (current && current.content_hash === head.content_hash) {
+      await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });
+      await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
+      return { status: 200, body: { snapshot_id: current.id, unchanged: true, row_count: current.row_count, findings_summary: summary } };
+    }
+    const snap = await db.models.Snapshot.create(
+      {
+        unit_id: auth.unitId, kind: head.kind, period: head.period, content_hash: head.content_hash, row_count: ledger.rows.length,
+        source_workbook: head.source.workbook, head: JSON.stringify({ ...head, row_count: undefined, content_hash: undefined }),
+        token_id: auth.tokenId, created_by: auth.actor, created_at: new Date(),
+        findings_error: summary.error, findings_warning: summary.warning, findings_info: summary.info,
+      },
+      { transaction: t },
+    );
+    await insertRows(db, t, head.kind as LedgerKind, snap.id, ledger.rows, opts.failpoint);
+    if (ledger.findings.length > 0) {
+      await db.models.StoredFinding.bulkCreate(
+        ledger.findings.map((f) => ({
+          snapshot_id: snap.id, code: f.code, severity: f.severity, ledger: f.ledger ?? null, sheet: f.sheet ?? null, row: f.row ?? null,
+          column: f.column ?? null, field: f.field ?? null, ids: f.ids ? JSON.stringify(f.ids) : null, value: f.value ?? null,
+          expected: f.expected ?? null, message_zh: f.message, message_en: messageIn(f, 'en'),
+        })),
+        { transaction: t },
+      );
+    }
+    await db.models.LedgerHead.upsert({ unit_id: auth.unitId, kind: head.kind, period: head.period, snapshot_id: snap.id, updated_at: new Date() }, { transaction: t });
+    await db.models.Push.update({ status: 'committed', snapshot_id: snap.id }, { where: { id }, transaction: t });
+    await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
+    await audit(db, {
+      auth, action: 'commit', period: head.period,
+      details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: ledger.rows.length, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
+    }, t);
+    return { status: 201, body: { snapshot_id: snap.id, unchanged: false, row_count: ledger.rows.length, findings_summary: summary } };
+  });
+}

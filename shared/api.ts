@@ -1,0 +1,173 @@
+/**
+ * The HTTP contract (contracts.md): request and response types that the add-in, the CLI and the
+ * service all compile against, and the zod schemas the service checks payloads with.
+ */
+import { z } from 'zod';
+import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
+import { Cell } from './workbook';
+import { Finding, Summary } from './findings';
+
+export const API_PREFIX = '/api/v1';
+export const MAX_CHUNK_ROWS = 10_000;
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Excel's own limits bound what a sheet can hold. */
+export const MAX_EXCEL_ROWS = 1_048_576;
+export const MAX_EXCEL_COLUMNS = 16_384;
+export const MAX_PUSH_ROWS = 1_000_000;
+
+export const ROLES = ['clerk', 'reviewer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PeriodSchema = z.string().regex(/^(20\d{2}|2100)-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const ColumnLetter = z.string().regex(/^[A-Z]{1,3}$/, 'a column letter such as A or AB');
+
+export const PushSheetSchema = z.strictObject({
+  sheet: z.string().min(1).max(255),
+  header_row: z.number().int().min(1).max(MAX_EXCEL_ROWS),
+  title_year: z.number().int().min(2000).max(2100).nullable(),
+  headers: z.array(z.string().max(1000)).max(MAX_EXCEL_COLUMNS),
+});
+export type PushSheet = z.infer<typeof PushSheetSchema>;
+
+export const PushOpenSchema = z
+  .strictObject({
+    kind: z.enum(LEDGER_KINDS),
+    period: PeriodSchema,
+    /** The plan/budget year when neither a column nor a title gives one (CLI `--year`). */
+    year: z.number().int().min(2000).max(2100).optional(),
+    source: z.strictObject({
+      workbook: z.string().min(1).max(255),
+      sheets: z.array(PushSheetSchema).min(1).max(255),
+    }),
+    /** Per source sheet, field → column letter: the mapping the rows are read with. */
+    columns: z.array(z.record(z.string(), ColumnLetter)).min(1).max(255),
+    row_count: z.number().int().min(0).max(MAX_PUSH_ROWS),
+    content_hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.columns.length !== v.source.sheets.length) {
+      ctx.addIssue({ code: 'custom', path: ['columns'], message: `one mapping per source sheet: ${v.source.sheets.length} expected` });
+      return;
+    }
+    const known = new Set(LEDGERS[v.kind].fields.map((f) => f.name));
+    v.columns.forEach((m, i) => {
+      for (const field of Object.keys(m)) {
+        if (!known.has(field)) ctx.addIssue({ code: 'custom', path: ['columns', i, field], message: `not a field of a ${v.kind} ledger` });
+      }
+    });
+  });
+export type PushOpenRequest = z.infer<typeof PushOpenSchema>;
+
+/** A chunk of rows: full rows from column A, and for each its [source sheet index, Excel row]. */
+export interface PushChunkRequest {
+  rows: Cell[][];
+  source_rows: [number, number][];
+}
+
+export type PushOpenResponse = { push_id: string } | { snapshot_id: number; unchanged: true };
+
+export interface CommitResponse {
+  snapshot_id: number;
+  unchanged: boolean;
+  row_count: number;
+  findings_summary: Summary;
+}
+
+export interface SnapshotMeta {
+  id: number;
+  unit: string;
+  kind: LedgerKind;
+  period: string;
+  content_hash: string;
+  row_count: number;
+  source: { workbook: string; sheets: string[] };
+  created_by: string;
+  created_at: string;
+  current: boolean;
+  findings_summary: Summary;
+}
+
+export interface SnapshotRow {
+  sheet: string;
+  row: number;
+  valid: boolean;
+  /** Parsed values by field: money as decimal strings with two decimals, dates YYYY-MM-DD. */
+  values: Record<string, string | number | null>;
+  /** Raw text of the cells that could not be read. */
+  raw: Record<string, string>;
+}
+
+export interface SnapshotResponse {
+  snapshot: SnapshotMeta;
+  rows: SnapshotRow[];
+  offset: number;
+  limit: number;
+  total: number;
+}
+
+export interface FindingsResponse {
+  period: string;
+  findings: (Finding & { unit: string; snapshot_id: number })[];
+  summary: Summary;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; field?: string };
+}
+
+function isCell(c: unknown): boolean {
+  switch (typeof c) {
+    case 'string':
+      return c.length <= 32_767;
+    case 'number':
+      return Number.isFinite(c);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (c === null) return true;
+      const o = c as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length !== 2) return false;
+      if (o.kind === 'date') return typeof o.serial === 'number' && Number.isFinite(o.serial);
+      if (o.kind === 'error') return typeof o.text === 'string' && o.text.length <= 16;
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Checks a chunk's shape. A hand-written loop rather than a zod schema: a chunk holds up to
+ * 10,000 × columns cells, and this runs in a few milliseconds where a union schema takes far longer.
+ * Returns the path and reason of the first problem, or null.
+ */
+export function chunkProblem(body: unknown, sheetCount: number): { field: string; message: string } | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { field: 'body', message: 'a JSON object {rows, source_rows}' };
+  const b = body as Record<string, unknown>;
+  for (const k of Object.keys(b)) if (k !== 'rows' && k !== 'source_rows') return { field: k, message: 'unknown field' };
+  const { rows, source_rows: src } = b;
+  if (!Array.isArray(rows)) return { field: 'rows', message: 'an array of rows' };
+  if (!Array.isArray(src)) return { field: 'source_rows', message: 'an array of [sheet index, row]' };
+  if (rows.length > MAX_CHUNK_ROWS) return { field: 'rows', message: `at most ${MAX_CHUNK_ROWS} rows per chunk, got ${rows.length}` };
+  if (src.length !== rows.length) return { field: 'source_rows', message: `one entry per row: ${rows.length} expected, got ${src.length}` };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row)) return { field: `rows[${i}]`, message: 'an array of cells' };
+    if (row.length > MAX_EXCEL_COLUMNS) return { field: `rows[${i}]`, message: `at most ${MAX_EXCEL_COLUMNS} cells` };
+    for (let j = 0; j < row.length; j++) {
+      if (!isCell(row[j])) {
+        return { field: `rows[${i}][${j}]`, message: 'a cell: null, text, a number, true/false, {kind:"date",serial} or {kind:"error",text}' };
+      }
+    }
+    const s = src[i];
+    if (
+      !Array.isArray(s) || s.length !== 2 ||
+      !Number.isInteger(s[0]) || s[0] < 0 || s[0] >= sheetCount ||
+      !Number.isInteger(s[1]) || s[1] < 1 || s[1] > MAX_EXCEL_ROWS
+    ) {
+      return { field: `source_rows[${i}]`, message: `[sheet index 0–${sheetCount - 1}, Excel row 1–${MAX_EXCEL_ROWS}]` };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,144 @@
+/**
+ * What a push carries, built the same way by the CLI and the add-in, and read back by the service
+ * with the same validation code: the rows of each ledger as the clerk's cells, with their layout.
+ */
+import { LedgerKind } from './ledgers';
+import { Cell, SheetGrid, columnLetter } from './workbook';
+import { CheckResult } from './check';
+import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
+import { SheetLayout, ReadOptions, ValidatedLedger, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
+import { IsoDate } from './dates';
+
+/** An incremental digest (SHA-256 hex): node:crypto on the server and CLI, a JS one in the add-in. */
+export interface Hasher {
+  update(text: string): void;
+  digest(): string;
+}
+
+export interface PreparedPush {
+  open: PushOpenRequest;
+  rows: Cell[][];
+  sourceRows: [number, number][];
+}
+
+/** Cells without the empty tail, which a sheet's used range often pads rows with. */
+function trimRow(cells: ReadonlyArray<Cell>): Cell[] {
+  let end = cells.length;
+  while (end > 0 && (cells[end - 1] === null || cells[end - 1] === undefined)) end--;
+  const out = new Array<Cell>(end);
+  for (let i = 0; i < end; i++) out[i] = cells[i] ?? null;
+  return out;
+}
+
+function pushSheet(l: SheetLayout): PushSheet {
+  return { sheet: l.sheet, header_row: l.headerRow, title_year: l.titleYear, headers: l.headers };
+}
+
+function lettersOf(mapping: Record<string, number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, col] of Object.entries(mapping)) out[field] = columnLetter(col + 1);
+  return out;
+}
+
+/** The canonical digest of a push: its layout, then every row with its source position. */
+export function contentHash(
+  head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  sourceRows: ReadonlyArray<readonly [number, number]>,
+  hasher: Hasher,
+): string {
+  hasher.update(JSON.stringify([head.kind, head.year ?? null, head.source.sheets, head.columns]));
+  hasher.update('\n');
+  for (let i = 0; i < rows.length; i++) {
+    hasher.update(JSON.stringify([sourceRows[i], rows[i]]));
+    hasher.update('\n');
+  }
+  return hasher.digest();
+}
+
+/**
+ * One push per ledger kind found in the workbook: every non-empty row below each header (totals
+ * included: the service decides what they are, as the client did).
+ */
+export function preparePushes(
+  grids: readonly SheetGrid[],
+  result: CheckResult,
+  opts: { period: string; workbook: string; year?: number; hasher: () => Hasher },
+): PreparedPush[] {
+  const byName = new Map(grids.map((g) => [g.name, g]));
+  const kinds = new Map<LedgerKind, SheetLayout[]>();
+  for (const l of result.layouts) kinds.set(l.kind, [...(kinds.get(l.kind) ?? []), l]);
+  const pushes: PreparedPush[] = [];
+  for (const [kind, layouts] of kinds) {
+    const rows: Cell[][] = [];
+    const sourceRows: [number, number][] = [];
+    layouts.forEach((l, i) => {
+      for (const r of rowsBelowHeader(byName.get(l.sheet)!, l.headerRow)) {
+        rows.push(trimRow(r.cells));
+        sourceRows.push([i, r.row]);
+      }
+    });
+    const head = {
+      kind,
+      period: opts.period,
+      ...(opts.year !== undefined ? { year: opts.year } : {}),
+      source: { workbook: opts.workbook, sheets: layouts.map(pushSheet) },
+      columns: layouts.map((l) => lettersOf(l.mapping)),
+    };
+    const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, opts.hasher()) };
+    pushes.push({ open, rows, sourceRows });
+  }
+  return pushes;
+}
+
+/** Chunk boundaries: at most MAX_CHUNK_ROWS rows and, by a byte estimate, well under the body limit. */
+export function chunkRanges(rows: ReadonlyArray<ReadonlyArray<Cell>>, maxRows = MAX_CHUNK_ROWS, maxBytes = MAX_CHUNK_BYTES / 2): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const size = estimateBytes(rows[i]!);
+    if (i > start && (i - start >= maxRows || bytes + size > maxBytes)) {
+      ranges.push([start, i]);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < rows.length || rows.length === 0) ranges.push([start, rows.length]);
+  return ranges;
+}
+
+function estimateBytes(row: ReadonlyArray<Cell>): number {
+  let n = 16;
+  for (const c of row) n += typeof c === 'string' ? c.length * 3 + 3 : 24;
+  return n;
+}
+
+/** Column letters back to 0-based columns. */
+export function columnIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
+/** The service's reading of a push: the same layouts and the same validation as the client's. */
+export function readPush(
+  open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  sourceRows: ReadonlyArray<readonly [number, number]>,
+  asOf: IsoDate,
+  opts: ReadOptions,
+): ValidatedLedger {
+  const parts = open.source.sheets.map((s, i) => {
+    const mapping: Record<string, number> = {};
+    for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
+    const layout: SheetLayout = { sheet: s.sheet, kind: open.kind, headerRow: s.header_row, titleYear: s.title_year, headers: s.headers, mapping };
+    return readLedgerRows(layout, sheetRows(rows, sourceRows, i), opts);
+  });
+  return validateLedger(open.kind, parts, { asOf, year: open.year }, opts);
+}
+
+function* sheetRows(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>, sheet: number) {
+  for (let i = 0; i < rows.length; i++) if (sourceRows[i]![0] === sheet) yield { row: sourceRows[i]![1], cells: rows[i]! };
+}

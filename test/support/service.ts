@@ -1,0 +1,92 @@
+/**
+ * A fresh database per test: SQLite in a temporary folder, and PostgreSQL too when TEST_PG_URL
+ * points at a server (CI starts one), each test in a database of its own.
+ */
+import path from 'node:path';
+import { Sequelize } from 'sequelize';
+import pino from 'pino';
+import { openDb, Db } from '../../server/db';
+import { createApp, AppOptions } from '../../server/app';
+import { createToken } from '../../server/auth';
+import { tmpDir } from './xlsx';
+import { Cell } from '../../shared/workbook';
+import { PreparedPush, contentHash } from '../../shared/push';
+import { PushOpenRequest } from '../../shared/api';
+import { nodeHasher } from '../../server/push-service';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The dialects the service tests run on here. */
+export const DIALECTS: Dialect[] = process.env.TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export async function freshDbUrl(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') return { url: `sqlite:${path.join(tmpDir(), 'test.sqlite')}`, drop: async () => undefined };
+  const admin = new Sequelize(process.env.TEST_PG_URL!, { logging: false });
+  const name = `lstest_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const u = new URL(process.env.TEST_PG_URL!);
+  u.pathname = '/' + name;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = new Sequelize(process.env.TEST_PG_URL!, { logging: false });
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.close();
+    },
+  };
+}
+
+export interface TestService {
+  db: Db;
+  app: ReturnType<typeof createApp>;
+  tokens: { clerkA: string; clerkB: string; reviewer: string; admin: string };
+  close(): Promise<void>;
+}
+
+export const silentLogger = () => pino({ level: 'silent' });
+
+export async function testService(dialect: Dialect, options: Partial<AppOptions> = {}): Promise<TestService> {
+  const { url, drop } = await freshDbUrl(dialect);
+  const db = await openDb(url);
+  const tokens = {
+    clerkA: (await createToken(db, { unit: 'A', unitName: '甲单位', role: 'clerk' })).token,
+    clerkB: (await createToken(db, { unit: 'B', unitName: '乙单位', role: 'clerk' })).token,
+    reviewer: (await createToken(db, { unit: 'REVIEW', role: 'reviewer' })).token,
+    admin: (await createToken(db, { unit: 'ADMIN', role: 'admin' })).token,
+  };
+  const app = createApp(db, { logger: silentLogger(), ...options });
+  return {
+    db,
+    app,
+    tokens,
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+export const PURCHASE_HEADERS = ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'];
+
+/** n purchase rows as cells, optionally with a tag that changes the content. */
+export function purchaseCells(n: number, tag = ''): Cell[][] {
+  const rows: Cell[][] = [];
+  for (let i = 0; i < n; i++) {
+    rows.push([`HT-${tag}${i + 1}`, `JH-${(i % 50) + 1}`, `2024-0${1 + (i % 6)}-1${i % 10}`, '办公室', 'A02010105', '台式计算机', 1 + (i % 5), 5000, (1 + (i % 5)) * 5000, '协议采购']);
+  }
+  return rows;
+}
+
+/** A purchase push of the given rows, as the CLI or the add-in would prepare it. */
+export function purchasePush(rows: Cell[][], period = '2024-06', workbook = 'book.xlsx'): PreparedPush {
+  const sourceRows = rows.map((_, i) => [0, i + 2] as [number, number]);
+  const head = {
+    kind: 'purchase' as const,
+    period,
+    source: { workbook, sheets: [{ sheet: '合同台账', header_row: 1, title_year: null, headers: PURCHASE_HEADERS }] },
+    columns: [{ purchase_id: 'A', plan_id: 'B', date: 'C', department: 'D', item_code: 'E', item_name: 'F', quantity: 'G', unit_price: 'H', amount: 'I', method: 'J' }],
+  };
+  const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, nodeHasher()) };
+  return { open, rows, sourceRows };
+}
