@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import http from 'node:http';
+import { spawn, ChildProcess } from 'node:child_process';
+import { AddressInfo } from 'node:net';
+import { main } from '../cli/main';
+import { pushLedger, ApiRequestError, apiRequest } from '../shared/api-client';
+import { openDb } from '../server/db';
+import { countRows } from '../server/row-store';
+import { createToken } from '../server/auth';
+import { DIALECTS, freshDbUrl, testService, purchaseCells, purchasePush } from './support/service';
+import { tmpDir } from './support/xlsx';
+
+const ROOT = path.join(__dirname, '..');
+const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+/** The service in a process of its own, as `ledger-sync serve` runs it. */
+function startServer(dbUrl: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string; stderr: () => string }> {
+  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'serve', '--http', '--port', '0', '--db', dbUrl], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
+    proc.stderr!.on('data', (d) => {
+      err += String(d);
+      const m = /serving (http:\/\/localhost:\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1]!, stderr: () => err });
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+function waitFor(get: () => string, pattern: RegExp, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (pattern.test(get())) resolve();
+      else if (Date.now() > until) reject(new Error(`timed out waiting for ${pattern}: ${get()}`));
+      else setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`service process on ${dialect}`, function () {
+    this.timeout(120_000);
+
+    it('SIGKILL during a large commit leaves the previous snapshot current and no partial rows', async () => {
+      const { url: dbUrl, drop } = await freshDbUrl(dialect);
+      const token = (await cli('token', 'create', '--unit', 'A', '--role', 'clerk', '--db', dbUrl)).out.trim();
+      assert.match(token, /^lsk_[A-Za-z0-9_-]{43}$/);
+      let server = await startServer(dbUrl, { LEDGER_SYNC_FAILPOINT: 'hang-after-20000' });
+      try {
+        const first = await pushLedger({ server: server.url, token }, purchasePush(purchaseCells(500)));
+        assert.equal(first.unchanged, false);
+        const big = purchasePush(purchaseCells(30_000, 'big'));
+        const pending = pushLedger({ server: server.url, token, retries: 0 }, big).then(
+          () => 'stored',
+          (e: ApiRequestError) => e.code,
+        );
+        await waitFor(server.stderr, /failpoint: commit hanging after 20000 rows/, 60_000);
+        server.proc.kill('SIGKILL');
+        assert.equal(await pending, 'unreachable');
+
+        server = await startServer(dbUrl);
+        const list = await apiRequest<{ snapshots: { id: number; current: boolean; row_count: number }[] }>({ server: server.url, token }, 'GET', '/snapshots?kind=purchase');
+        assert.deepEqual(list.snapshots.map((x) => [x.id, x.current, x.row_count]), [[first.snapshot_id, true, 500]]);
+        const db = await openDb(dbUrl);
+        try {
+          assert.equal(await countRows(db, 'purchase'), 500);
+          assert.equal(await db.models.StoredFinding.count({ where: { snapshot_id: first.snapshot_id + 1 } }), 0);
+        } finally {
+          await db.close();
+        }
+        // The same push again now goes through whole.
+        const again = await pushLedger({ server: server.url, token }, big);
+        assert.equal(again.row_count, 30_000);
+      } finally {
+        server.proc.kill('SIGKILL');
+        await drop();
+      }
+    });
+  });
+}
+
+describe('20 clients pushing at once to SQLite', function () {
+  this.timeout(120_000);
+  it('every push is stored (or told to retry): never a 500, never SQLITE_BUSY, no snapshot lost', async () => {
+    const s = await testService('sqlite');
+    const server = http.createServer(s.app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const statuses: number[] = [];
+    const bodies: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      statuses.push(res.status);
+      if (res.status >= 500) bodies.push(await res.clone().text());
+      return res;
+    };
+    try {
+      const tokens = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => createToken(s.db, { unit: `U${i}`, role: 'clerk' })),
+      );
+      const results = await Promise.allSettled(
+        tokens.map((t, i) => pushLedger({ server: url, token: t.token, fetch: recording }, purchasePush(purchaseCells(2_000 + i, `c${i}`)))),
+      );
+      const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+      for (const f of failed) assert.ok([409, 429].includes((f.reason as ApiRequestError).status), String(f.reason));
+      assert.deepEqual(bodies, []);
+      assert.ok(statuses.every((x) => x < 500), `statuses: ${[...new Set(statuses)]}`);
+      const stored = results.filter((r) => r.status === 'fulfilled').length;
+      assert.equal(stored, 20);
+      assert.equal(await s.db.models.Snapshot.count(), stored);
+      const expectedRows = Array.from({ length: 20 }, (_, i) => 2_000 + i).reduce((a, b) => a + b, 0);
+      assert.equal(await countRows(s.db, 'purchase'), expectedRows);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await s.close();
+    }
+  });
+});
+
+describe('ledger-sync push and token create', function () {
+  this.timeout(60_000);
+  let s: Awaited<ReturnType<typeof testService>>;
+  let server: http.Server;
+  let url: string;
+  before(async () => {
+    s = await testService('sqlite');
+    server = http.createServer(s.app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await s.close();
+  });
+
+  it('pushes every ledger of the sample and prints each snapshot; exit 1 as errors were found', async () => {
+    const r = await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06');
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 6);
+    assert.match(lines[1]!, /^采购执行: snapshot \d+, 45 rows, 2 errors, 1 warnings, 0 info$/);
+    assert.match(r.err, /purchase: 45\/45 rows \(100%\)/);
+    const again = await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--lang', 'en', '--json');
+    const json = JSON.parse(again.out);
+    assert.ok(json.pushes.every((p: { unchanged: boolean }) => p.unchanged));
+    assert.equal(await s.db.models.Snapshot.count(), 6);
+  });
+
+  it('reads --server and --token from the environment', async () => {
+    process.env.LEDGER_SYNC_SERVER = url;
+    process.env.LEDGER_SYNC_TOKEN = s.tokens.clerkB;
+    try {
+      const r = await cli('push', SAMPLE, '--period', '2024-05', '--json');
+      assert.equal(JSON.parse(r.out).pushes.length, 6);
+    } finally {
+      delete process.env.LEDGER_SYNC_SERVER;
+      delete process.env.LEDGER_SYNC_TOKEN;
+    }
+  });
+
+  const bad: [string, () => string[], RegExp][] = [
+    ['no --period', () => ['push', SAMPLE, '--server', url, '--token', 't'], /--period YYYY-MM is required/],
+    ['a bad --period', () => ['push', SAMPLE, '--server', url, '--token', 't', '--period', '2024-6'], /--period must be a month/],
+    ['no --server', () => ['push', SAMPLE, '--token', 't', '--period', '2024-06'], /--server URL/],
+    ['a refused token', () => ['push', SAMPLE, '--server', url, '--token', 'lsk_bad', '--period', '2024-06'], /refused: token refused.*HTTP 401/],
+    ['an unreachable server', () => ['push', SAMPLE, '--server', 'http://127.0.0.1:9', '--token', 't', '--period', '2024-06'], /cannot reach http:\/\/127\.0\.0\.1:9/],
+    ['a bad role', () => ['token', 'create', '--unit', 'A', '--role', 'boss', '--db', `sqlite:${tmpDir()}/x.sqlite`], /--role must be clerk, reviewer or admin/],
+  ];
+  for (const [what, argv, message] of bad) {
+    it(`exit 2 with one line for ${what}`, async () => {
+      const saved = process.env.LEDGER_SYNC_SERVER;
+      delete process.env.LEDGER_SYNC_SERVER;
+      const r = await cli(...argv());
+      if (saved) process.env.LEDGER_SYNC_SERVER = saved;
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, message);
+      assert.equal(r.err.trim().split('\n').filter((l) => l.startsWith('ledger-sync:')).length, 1);
+    });
+  }
+});
