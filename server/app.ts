@@ -15,6 +15,7 @@ import { HttpError, errorHandler, fromZod } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
 import { getSnapshot, listSnapshots, periodFindings } from './snapshot-service';
 import { openApiDocument, RouteDoc } from './openapi';
+import { ChunkCache } from './chunk-cache';
 
 export interface AppOptions {
   /** Origins allowed by CORS: the add-in's. The service's own origin needs no CORS. */
@@ -49,6 +50,7 @@ const TokenCreateSchema = z.strictObject({
 
 export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Express {
   const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
+  opts.push = { ...opts.push, cache: opts.push.cache ?? new ChunkCache() };
   const log = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const app = express();
   app.disable('x-powered-by');
@@ -58,6 +60,10 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       logger: log,
       // Tokens never reach the log.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
@@ -118,7 +124,7 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       responses: { 200: 'chunk stored', 400: 'bad payload, naming the field', 404: 'no such push', 409: 'push committed or expired', 413: 'chunk too large' },
       handler: async (req, res) => {
         if (typeof req.body !== 'string') throw new HttpError(400, 'bad_request', 'a JSON body {rows, source_rows}', 'body');
-        res.json(await putChunk(db, req.auth!, String(req.params.id), String(req.params.n), req.body));
+        res.json(await putChunk(db, req.auth!, String(req.params.id), String(req.params.n), req.body, opts.push));
       },
     },
     {

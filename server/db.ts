@@ -29,10 +29,9 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     sequelize = new Sequelize({ dialect: 'sqlite', storage: file, logging: opts.logging ? console.log : false });
     dialect = 'sqlite';
-    // WAL lets readers go on while a push commits; the busy timeout covers other processes.
+    configureSqliteConnections(sequelize);
+    // WAL lets readers go on while a push commits (a property of the file, set once).
     await sequelize.query('PRAGMA journal_mode = WAL');
-    await sequelize.query('PRAGMA busy_timeout = 10000');
-    await sequelize.query('PRAGMA synchronous = NORMAL');
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     sequelize = new Sequelize(url, { dialect: 'postgres', logging: opts.logging ? console.log : false, pool: { max: 10 } });
     dialect = 'postgres';
@@ -46,7 +45,6 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
   const write = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
     const run = () =>
       sequelize.transaction(async (t) => {
-        if (dialect === 'sqlite') await sequelize.query('PRAGMA busy_timeout = 10000', { transaction: t });
         return fn(t);
       });
     if (dialect !== 'sqlite') return run();
@@ -55,6 +53,32 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
     return next;
   };
   return { sequelize, models, dialect, write, close: () => sequelize.close() };
+}
+
+interface SqliteDatabase {
+  configure(option: 'busyTimeout', ms: number): void;
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/**
+ * Sequelize opens a new sqlite3 connection for every transaction, and busy timeout and
+ * synchronous are settings of a connection that cannot change once a transaction has begun: so
+ * they are set on each connection as Sequelize hands it out. synchronous=NORMAL in WAL mode
+ * survives a crash of the process; a power cut may lose the last commits but never corrupts.
+ */
+function configureSqliteConnections(sequelize: Sequelize): void {
+  const cm = sequelize.connectionManager as unknown as { getConnection: (o?: object) => Promise<SqliteDatabase> };
+  const configured = new WeakSet<SqliteDatabase>();
+  const original = cm.getConnection.bind(cm);
+  cm.getConnection = async (options?: object) => {
+    const conn = await original(options);
+    if (!configured.has(conn)) {
+      configured.add(conn);
+      conn.configure('busyTimeout', 10_000);
+      await new Promise<void>((resolve, reject) => conn.exec('PRAGMA synchronous = NORMAL', (e) => (e ? reject(e) : resolve())));
+    }
+    return conn;
+  };
 }
 
 export async function migrate(sequelize: Sequelize): Promise<void> {

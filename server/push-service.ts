@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Op } from 'sequelize';
 import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
 import { Cell } from '../shared/workbook';
-import { contentHash, readPush, Hasher } from '../shared/push';
+import { canonicalHead, canonicalRows, contentHash, readPush, readPushChunk, readPushParts, Hasher } from '../shared/push';
 import { asOfOfPeriod } from '../shared/dates';
 import { messageIn, summarise } from '../shared/findings';
 import { LedgerKind } from '../shared/ledgers';
@@ -12,10 +12,13 @@ import { Db } from './db';
 import { Auth, audit } from './auth';
 import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
 import { insertRows, InsertFailpoint } from './row-store';
+import { ChunkCache } from './chunk-cache';
 
 export interface PushServiceOptions {
   /** How long an open push may wait for its chunks and commit. */
   ttlMs: number;
+  /** Parsed chunks between upload and commit (per service instance). */
+  cache?: ChunkCache;
   ref: ReferenceData;
   failpoint?: InsertFailpoint;
 }
@@ -43,12 +46,13 @@ async function currentSnapshot(db: Db, unitId: number, kind: string, period: str
 }
 
 /** Marks abandoned pushes expired and drops their chunks. */
-export async function expirePushes(db: Db, now = new Date()): Promise<number> {
+export async function expirePushes(db: Db, now = new Date(), cache?: ChunkCache): Promise<number> {
   const stale = await db.models.Push.findAll({ where: { status: 'open', expires_at: { [Op.lt]: now } }, attributes: ['id'] });
   if (stale.length === 0) return 0;
   const ids = stale.map((p) => p.id);
   await db.write(async (t) => {
     await db.models.PushChunk.destroy({ where: { push_id: ids }, transaction: t });
+    for (const id of ids) cache?.drop(id);
     await db.models.Push.update({ status: 'expired' }, { where: { id: ids, status: 'open' }, transaction: t });
   });
   return ids.length;
@@ -90,7 +94,14 @@ async function openPushOf(db: Db, auth: Auth, id: string) {
 }
 
 /** Stores one chunk as sent (its JSON text), after checking its shape. Idempotent per number. */
-export async function putChunk(db: Db, auth: Auth, id: string, n: string, text: string): Promise<{ push_id: string; n: number; rows: number }> {
+export async function putChunk(
+  db: Db,
+  auth: Auth,
+  id: string,
+  n: string,
+  text: string,
+  opts: Pick<PushServiceOptions, 'cache' | 'ref'> = { ref: DEFAULT_REFERENCE },
+): Promise<{ push_id: string; n: number; rows: number }> {
   const num = Number(n);
   if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest(`chunk number: an integer 0–${MAX_CHUNKS - 1}`, 'n');
   const push = await openPushOf(db, auth, id);
@@ -108,6 +119,16 @@ export async function putChunk(db: Db, auth: Auth, id: string, n: string, text: 
     await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
     await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
   });
+  if (opts.cache) {
+    // The row-by-row work is done now, while the client sends the next chunk; the commit then
+    // does only what needs the whole ledger.
+    const b = body as ChunkBody;
+    opts.cache.put(id, num, {
+      rowCount: rows,
+      canonical: Buffer.from(canonicalRows(b.rows, b.source_rows)),
+      parsed: readPushChunk(head, b.rows, b.source_rows, { ref: opts.ref, lang: 'zh' }),
+    });
+  }
   return { push_id: id, n: num, rows };
 }
 
@@ -115,7 +136,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
   await refuseClosed(db, auth.unitId, head.period);
-  const chunks = await db.models.PushChunk.findAll({ where: { push_id: id }, order: [['n', 'ASC']] });
+  const chunks = await db.models.PushChunk.findAll({ where: { push_id: id }, attributes: ['n', 'row_count'], order: [['n', 'ASC']] });
   const missing: number[] = [];
   chunks.forEach((c, i) => {
     for (let k = (chunks[i - 1]?.n ?? -1) + 1; k < c.n; k++) missing.push(k);
@@ -125,23 +146,36 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   if (received !== head.row_count) {
     throw conflict('missing_chunks', `${received} of ${head.row_count} rows received (chunks 0–${chunks.length - 1}); nothing was stored`);
   }
-  const rows: Cell[][] = [];
-  const sourceRows: [number, number][] = [];
-  for (const c of chunks) {
-    const b = JSON.parse(c.body) as { rows: Cell[][]; source_rows: [number, number][] };
-    for (let i = 0; i < b.rows.length; i++) {
-      rows.push(b.rows[i]!);
-      sourceRows.push(b.source_rows[i]!);
+  const asOf = asOfOfPeriod(head.period)!;
+  const read = { ref: opts.ref, lang: 'zh' as const };
+  const cached = opts.cache?.take(id, chunks.length);
+  // Taken out of the cache: a failed commit is retried from the stored chunks.
+  opts.cache?.drop(id);
+  let ledger;
+  if (cached) {
+    const h = nodeHasher();
+    h.update(canonicalHead(head));
+    for (const c of cached) h.update(c.canonical);
+    if (h.digest() !== head.content_hash) throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
+    ledger = readPushParts(head, cached.map((c) => c.parsed), asOf, read);
+  } else {
+    const rows: Cell[][] = [];
+    const sourceRows: [number, number][] = [];
+    for (const b of await loadChunks(db, id)) {
+      for (let i = 0; i < b.rows.length; i++) {
+        rows.push(b.rows[i]!);
+        sourceRows.push(b.source_rows[i]!);
+      }
     }
+    if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) {
+      throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
+    }
+    // Never trust the client: every row is read and validated again, by the same shared code.
+    ledger = readPush(head, rows, sourceRows, asOf, read);
   }
-  if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) {
-    throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
-  }
-  // Never trust the client: every row is read and validated again, by the same shared code.
-  const ledger = readPush(head, rows, sourceRows, asOfOfPeriod(head.period)!, { ref: opts.ref, lang: 'zh' });
   const summary = summarise(ledger.findings);
 
-  return db.write(async (t) => {
+  const stored = await db.write(async (t) => {
     const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
     if (current && current.content_hash === head.content_hash) {
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });
@@ -177,4 +211,15 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     }, t);
     return { status: 201, body: { snapshot_id: snap.id, unchanged: false, row_count: ledger.rows.length, findings_summary: summary } };
   });
+  return stored;
+}
+
+interface ChunkBody {
+  rows: Cell[][];
+  source_rows: [number, number][];
+}
+
+async function loadChunks(db: Db, id: string): Promise<ChunkBody[]> {
+  const chunks = await db.models.PushChunk.findAll({ where: { push_id: id }, order: [['n', 'ASC']] });
+  return chunks.map((c) => JSON.parse(c.body) as ChunkBody);
 }

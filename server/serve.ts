@@ -9,6 +9,7 @@ import { openDb, Db, DEFAULT_DB_URL } from './db';
 import { createApp, DEFAULT_APP_OPTIONS } from './app';
 import { DEFAULT_PUSH_OPTIONS, expirePushes } from './push-service';
 import { InsertFailpoint } from './row-store';
+import { ChunkCache } from './chunk-cache';
 
 export interface ServeOptions {
   port: number;
@@ -83,11 +84,12 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
     }
   }
   const origin = `${scheme}://localhost:${opts.port}`;
+  const cache = new ChunkCache();
   const app = createApp(db, {
     corsOrigins: opts.corsOrigins ?? [origin, ...DEFAULT_APP_OPTIONS.corsOrigins],
     addinDir: opts.addinDir,
     logger: log,
-    push: { ...DEFAULT_PUSH_OPTIONS, failpoint: failpointFromEnv() },
+    push: { ...DEFAULT_PUSH_OPTIONS, cache, failpoint: failpointFromEnv() },
   });
   const server = certs ? https.createServer({ cert: certs.cert, key: certs.key }, app) : http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -96,7 +98,7 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
   });
   const port = (server.address() as { port: number }).port;
   const url = `${scheme}://localhost:${port}`;
-  const sweep = setInterval(() => void expirePushes(db).catch((e) => log.warn({ err: e }, 'expiring pushes failed')), 60_000);
+  const sweep = setInterval(() => void expirePushes(db, new Date(), cache).catch((e) => log.warn({ err: e }, 'expiring pushes failed')), 60_000);
   sweep.unref();
   log.info(`ledger-sync listening on ${url} (database ${opts.dbUrl.startsWith('sqlite:') ? opts.dbUrl : 'postgres'})`);
   if (certs?.generated && certs.ca) log.info(`HTTPS uses a development CA generated at ${path.resolve(certs.ca)}: trust it once (README, "Trust the certificate")`);

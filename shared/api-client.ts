@@ -33,7 +33,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 export async function apiRequest<T>(c: ClientOptions, method: string, path: string, body?: string): Promise<T> {
   const f = c.fetch ?? fetch;
-  const retries = c.retries ?? 5;
+  const retries = c.retries ?? 3;
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
@@ -90,12 +90,22 @@ export async function pushLedger(c: ClientOptions, p: PreparedPush, onProgress?:
   let sent = 0;
   onProgress?.({ kind: p.open.kind, sent, total });
   const ranges = chunkRanges(p.rows);
-  for (let n = 0; n < ranges.length; n++) {
-    const [from, to] = ranges[n]!;
-    const body = JSON.stringify({ rows: p.rows.slice(from, to), source_rows: p.sourceRows.slice(from, to) });
-    await apiRequest(c, 'PUT', `/pushes/${opened.push_id}/chunks/${n}`, body);
-    sent = to;
-    onProgress?.({ kind: p.open.kind, sent, total });
-  }
+  // Two chunks in flight: the next one is serialised and sent while the server reads the last.
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < ranges.length && !failed) {
+      const n = next++;
+      const [from, to] = ranges[n]!;
+      const body = JSON.stringify({ rows: p.rows.slice(from, to), source_rows: p.sourceRows.slice(from, to) });
+      await apiRequest(c, 'PUT', `/pushes/${opened.push_id}/chunks/${n}`, body).catch((e) => {
+        failed = true;
+        throw e;
+      });
+      sent += to - from;
+      onProgress?.({ kind: p.open.kind, sent, total });
+    }
+  };
+  await Promise.all([worker(), worker()]);
   return apiRequest<CommitResponse>(c, 'POST', `/pushes/${opened.push_id}/commit`);
 }

@@ -22,7 +22,7 @@ export const PeriodSchema = z.string().regex(/^(20\d{2}|2100)-(0[1-9]|1[0-2])$/,
 const ColumnLetter = z.string().regex(/^[A-Z]{1,3}$/, 'a column letter such as A or AB');
 
 export const PushSheetSchema = z.strictObject({
-  sheet: z.string().min(1).max(255),
+  sheet: z.string().min(1).max(255).refine((v) => !v.includes('\u0000'), 'no NUL characters'),
   header_row: z.number().int().min(1).max(MAX_EXCEL_ROWS),
   title_year: z.number().int().min(2000).max(2100).nullable(),
   headers: z.array(z.string().max(1000)).max(MAX_EXCEL_COLUMNS),
@@ -36,7 +36,7 @@ export const PushOpenSchema = z
     /** The plan/budget year when neither a column nor a title gives one (CLI `--year`). */
     year: z.number().int().min(2000).max(2100).optional(),
     source: z.strictObject({
-      workbook: z.string().min(1).max(255),
+      workbook: z.string().min(1).max(255).refine((v) => !v.includes('\u0000'), 'no NUL characters'),
       sheets: z.array(PushSheetSchema).min(1).max(255),
     }),
     /** Per source sheet, field → column letter: the mapping the rows are read with. */
@@ -118,7 +118,8 @@ export interface ApiError {
 function isCell(c: unknown): boolean {
   switch (typeof c) {
     case 'string':
-      return c.length <= 32_767;
+      // Excel cells hold no NUL; refusing it keeps every stored string a plain SQL text literal.
+      return c.length <= 32_767 && !c.includes('\u0000');
     case 'number':
       return Number.isFinite(c);
     case 'boolean':

@@ -6,12 +6,12 @@ import { LedgerKind } from './ledgers';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { CheckResult } from './check';
 import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
-import { SheetLayout, ReadOptions, ValidatedLedger, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
+import { ParsedSheet, SheetLayout, ReadOptions, ValidatedLedger, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
 import { IsoDate } from './dates';
 
 /** An incremental digest (SHA-256 hex): node:crypto on the server and CLI, a JS one in the add-in. */
 export interface Hasher {
-  update(text: string): void;
+  update(text: string | Uint8Array): void;
   digest(): string;
 }
 
@@ -40,18 +40,28 @@ function lettersOf(mapping: Record<string, number>): Record<string, string> {
   return out;
 }
 
-/** The canonical digest of a push: its layout, then every row with its source position. */
+/** The first line of the canonical text of a push: what its rows are read with. */
+export function canonicalHead(head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>): string {
+  return JSON.stringify([head.kind, head.year ?? null, head.source.sheets, head.columns]) + '\n';
+}
+
+/** The canonical text of rows: a line `[[sheet, row], cells]` each. Chunks of it concatenate. */
+export function canonicalRows(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>): string {
+  let text = '';
+  for (let i = 0; i < rows.length; i++) text += JSON.stringify([sourceRows[i], rows[i]]) + '\n';
+  return text;
+}
+
+/** The digest of a push: of its canonical text, whatever its chunking. */
 export function contentHash(
   head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
   sourceRows: ReadonlyArray<readonly [number, number]>,
   hasher: Hasher,
 ): string {
-  hasher.update(JSON.stringify([head.kind, head.year ?? null, head.source.sheets, head.columns]));
-  hasher.update('\n');
-  for (let i = 0; i < rows.length; i++) {
-    hasher.update(JSON.stringify([sourceRows[i], rows[i]]));
-    hasher.update('\n');
+  hasher.update(canonicalHead(head));
+  for (let i = 0; i < rows.length; i += 1000) {
+    hasher.update(canonicalRows(rows.slice(i, i + 1000), sourceRows.slice(i, i + 1000)));
   }
   return hasher.digest();
 }
@@ -122,6 +132,57 @@ export function columnIndex(letters: string): number {
   return n - 1;
 }
 
+function layoutsOf(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>): SheetLayout[] {
+  return open.source.sheets.map((s, i) => {
+    const mapping: Record<string, number> = {};
+    for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
+    return { sheet: s.sheet, kind: open.kind, headerRow: s.header_row, titleYear: s.title_year, headers: s.headers, mapping };
+  });
+}
+
+/**
+ * The row-by-row part of reading a push, for one chunk: its rows parsed per source sheet (sparse:
+ * only the sheets the chunk holds rows of). The service does this as each chunk arrives.
+ */
+export function readPushChunk(
+  open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  sourceRows: ReadonlyArray<readonly [number, number]>,
+  opts: ReadOptions,
+): ParsedSheet[] {
+  const layouts = layoutsOf(open);
+  const out: ParsedSheet[] = [];
+  const present = new Set(sourceRows.map((r) => r[0]));
+  for (const i of present) {
+    // Sheet-level findings (V00) belong to the whole push, not to each chunk: see readPushParts.
+    const part = readLedgerRows(layouts[i]!, sheetRows(rows, sourceRows, i), opts);
+    out[i] = { ...part, findings: part.findings.filter((f) => f.code !== 'V00') };
+  }
+  return out;
+}
+
+/** The ledger-wide part: the chunks' parsed rows, in chunk order, validated as one ledger. */
+export function readPushParts(
+  open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
+  chunks: ReadonlyArray<ParsedSheet[]>,
+  asOf: IsoDate,
+  opts: ReadOptions,
+): ValidatedLedger {
+  const parts = layoutsOf(open).map((layout, i) => {
+    const whole = readLedgerRows(layout, [], opts);
+    if (whole.info.missing.length > 0) return whole;
+    for (const chunk of chunks) {
+      const part = chunk[i];
+      if (!part) continue;
+      for (const r of part.rows) whole.rows.push(r);
+      for (const f of part.findings) whole.findings.push(f);
+    }
+    whole.info.data_rows = whole.rows.length;
+    return whole;
+  });
+  return validateLedger(open.kind, parts, { asOf, year: open.year }, opts);
+}
+
 /** The service's reading of a push: the same layouts and the same validation as the client's. */
 export function readPush(
   open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
@@ -130,13 +191,7 @@ export function readPush(
   asOf: IsoDate,
   opts: ReadOptions,
 ): ValidatedLedger {
-  const parts = open.source.sheets.map((s, i) => {
-    const mapping: Record<string, number> = {};
-    for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
-    const layout: SheetLayout = { sheet: s.sheet, kind: open.kind, headerRow: s.header_row, titleYear: s.title_year, headers: s.headers, mapping };
-    return readLedgerRows(layout, sheetRows(rows, sourceRows, i), opts);
-  });
-  return validateLedger(open.kind, parts, { asOf, year: open.year }, opts);
+  return readPushParts(open, [readPushChunk(open, rows, sourceRows, opts)], asOf, opts);
 }
 
 function* sheetRows(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>, sheet: number) {

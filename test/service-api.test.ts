@@ -358,7 +358,7 @@ describe('service edges', () => {
       assert.match(log, /\/api\/v1\/me/);
       assert.ok(!log.includes(s.tokens.clerkA));
       assert.ok(!log.includes('lsk_wrong-token'));
-      assert.match(log, /\[redacted\]/);
+      assert.ok(!/authorization/i.test(log));
     } finally {
       await s.close();
     }

@@ -1,0 +1,110 @@
+/**
+ * bench:push — 100,000 purchase rows pushed with the CLI's client over HTTP into the service on
+ * SQLite (open, chunks, commit with server-side validation and storage), against the practical
+ * limit of the embedded store measured in the same run: the same typed rows inserted raw with
+ * better-sqlite3, one prepared statement in one transaction.
+ * Last line: ratio=<push time / raw time> goal<=4.
+ */
+import path from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { writePurchaseLedger } from './generate-ledgers';
+import { openXlsx } from '../cli/xlsx-workbook';
+import { readAllSheets } from '../shared/workbook';
+import { checkWorkbook } from '../shared/check';
+import { preparePushes } from '../shared/push';
+import { pushLedger } from '../shared/api-client';
+import { LEDGERS } from '../shared/ledgers';
+import { nodeHasher } from '../server/push-service';
+import { openDb } from '../server/db';
+import { createToken } from '../server/auth';
+
+const OUT = path.join(__dirname, 'out');
+const ROOT = path.join(__dirname, '..');
+const ROWS = 100_000;
+
+function startServer(dbUrl: string): Promise<{ url: string; pid: number; stop: () => void }> {
+  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'serve', '--http', '--port', '0', '--db', dbUrl], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  return new Promise((resolve, reject) => {
+    proc.stderr!.on('data', (d) => {
+      err += String(d);
+      const m = /serving (http:\/\/localhost:\d+)/.exec(err);
+      if (m) resolve({ url: m[1]!, pid: proc.pid!, stop: () => proc.kill('SIGTERM') });
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+/** Peak resident memory of a process (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const book = path.join(OUT, 'purchases-100k.xlsx');
+  if (!existsSync(book)) await writePurchaseLedger(book, ROWS);
+
+  const tRead = Date.now();
+  const grids = await readAllSheets(await openXlsx(book));
+  const local = checkWorkbook(grids, { asOf: '2024-06' });
+  const [prepared] = preparePushes(grids, local, { period: '2024-06', workbook: 'purchases-100k.xlsx', hasher: nodeHasher });
+  const ledger = local.ledgers.purchase!;
+  console.log(`read and checked the workbook locally in ${((Date.now() - tRead) / 1000).toFixed(2)} s (not timed below)`);
+
+  // The product: the service in its own process, on a fresh SQLite file.
+  const dbFile = path.join(OUT, 'push-bench.sqlite');
+  for (const f of [dbFile, dbFile + '-wal', dbFile + '-shm']) rmSync(f, { force: true });
+  const setup = await openDb(`sqlite:${dbFile}`);
+  const { token } = await createToken(setup, { unit: 'BENCH', role: 'clerk' });
+  await setup.close();
+  const server = await startServer(`sqlite:${dbFile}`);
+  let pushMs: number;
+  let rss: number;
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = await pushLedger({ server: server.url, token }, prepared!);
+    pushMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    rss = peakRssMb(server.pid);
+    console.log(`push: snapshot ${r.snapshot_id}, ${r.row_count} rows stored, findings ${JSON.stringify(r.findings_summary)}`);
+  } finally {
+    server.stop();
+  }
+
+  // The baseline: the same typed rows, raw better-sqlite3, one statement, one transaction.
+  const rawFile = path.join(OUT, 'raw-bench.sqlite');
+  for (const f of [rawFile, rawFile + '-wal', rawFile + '-shm']) rmSync(f, { force: true });
+  const raw = new Database(rawFile);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  const fields = LEDGERS.purchase.fields.map((f) => f.name);
+  const cols = ['snapshot_id', 'sheet', 'source_row', 'valid', 'raw', ...fields];
+  raw.exec(`CREATE TABLE purchase_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, ${cols.map((c) => `"${c}"`).join(', ')})`);
+  const stmt = raw.prepare(`INSERT INTO purchase_rows (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
+  const t1 = process.hrtime.bigint();
+  raw.transaction(() => {
+    for (const row of ledger.rows) {
+      stmt.run(1, row.sheet, row.row, row.valid ? 1 : 0, Object.keys(row.raw).length ? JSON.stringify(row.raw) : null, ...fields.map((f) => row.values[f] ?? null));
+    }
+  })();
+  const rawMs = Number(process.hrtime.bigint() - t1) / 1e6;
+  raw.close();
+
+  const n = ledger.rows.length;
+  console.log(`push over HTTP (open, ${Math.ceil(n / 10_000)} chunks, commit): ${(pushMs / 1000).toFixed(2)} s, ${Math.round(n / (pushMs / 1000))} rows/s`);
+  console.log(`raw better-sqlite3 insert: ${(rawMs / 1000).toFixed(2)} s, ${Math.round(n / (rawMs / 1000))} rows/s`);
+  console.log(`server peak RSS: ${rss.toFixed(0)} MB (goal < 400 MB)`);
+  console.log(`ratio=${(pushMs / rawMs).toFixed(3)} goal<=4`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
