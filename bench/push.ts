@@ -25,7 +25,8 @@ const ROOT = path.join(__dirname, '..');
 const ROWS = 100_000;
 
 function startServer(dbUrl: string): Promise<{ url: string; pid: number; stop: () => void }> {
-  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'serve', '--http', '--port', '0', '--db', dbUrl], {
+  // The service as it ships: the compiled build (npm run bench:push builds first).
+  const proc = spawn(process.execPath, ['bin/ledger-sync.js', 'serve', '--http', '--port', '0', '--db', dbUrl], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -4,20 +4,20 @@ import { Op } from 'sequelize';
 import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
 import { Cell } from '../shared/workbook';
 import { canonicalHead, canonicalRows, contentHash, readPush, readPushChunk, readPushParts, Hasher } from '../shared/push';
-import { asOfOfPeriod } from '../shared/dates';
-import { messageIn, summarise } from '../shared/findings';
-import { LedgerKind } from '../shared/ledgers';
+import { asOfOfPeriod, IsoDate } from '../shared/dates';
+import { Finding, messageIn, Summary, summarise } from '../shared/findings';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
 import { Auth, audit } from './auth';
 import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
 import { insertRows, InsertFailpoint } from './row-store';
-import { ChunkCache } from './chunk-cache';
+import { ChunkCache, ReadChunk } from './chunk-cache';
+import { insertStatements } from './row-sql';
 
 export interface PushServiceOptions {
   /** How long an open push may wait for its chunks and commit. */
   ttlMs: number;
-  /** Parsed chunks between upload and commit (per service instance). */
+  /** Chunks read as they arrive (per service instance); without it, the commit reads them all. */
   cache?: ChunkCache;
   ref: ReferenceData;
   failpoint?: InsertFailpoint;
@@ -105,32 +105,79 @@ export async function putChunk(
   const num = Number(n);
   if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest(`chunk number: an integer 0–${MAX_CHUNKS - 1}`, 'n');
   const push = await openPushOf(db, auth, id);
+  const head = JSON.parse(push.head) as PushOpenRequest;
+  const body = checkChunk(text, head);
+  const rows = body.rows.length;
+  await db.write(async (t) => {
+    await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
+    await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
+  });
+  // The row-by-row work is done now, while the client sends the next chunk; the commit then has
+  // only what needs the whole ledger.
+  opts.cache?.put(id, num, {
+    rowCount: rows,
+    canonical: Buffer.from(canonicalRows(body.rows, body.source_rows)),
+    parsed: readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' }),
+  });
+  return { push_id: id, n: num, rows };
+}
+
+function checkChunk(text: string, head: PushOpenRequest): ChunkBody {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
   }
-  const head = JSON.parse(push.head) as PushOpenRequest;
   const problem = chunkProblem(body, head.source.sheets.length);
   if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
-  const rows = (body as { rows: unknown[] }).rows.length;
-  await db.write(async (t) => {
-    await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
-    await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
-  });
-  if (opts.cache) {
-    // The row-by-row work is done now, while the client sends the next chunk; the commit then
-    // does only what needs the whole ledger.
-    const b = body as ChunkBody;
-    opts.cache.put(id, num, {
-      rowCount: rows,
-      canonical: Buffer.from(canonicalRows(b.rows, b.source_rows)),
-      parsed: readPushChunk(head, b.rows, b.source_rows, { ref: opts.ref, lang: 'zh' }),
-    });
-  }
-  return { push_id: id, n: num, rows };
+  return body as ChunkBody;
 }
+
+interface Prepared {
+  rowCount: number;
+  statements: string[];
+  findings: Finding[];
+  summary: Summary;
+}
+
+/** The ledger from the chunks read as they arrived. */
+function prepareFromCache(cached: ReadChunk[], head: PushOpenRequest, asOf: IsoDate, dialect: Db['dialect'], opts: PushServiceOptions): Prepared {
+  const h = nodeHasher();
+  h.update(canonicalHead(head));
+  for (const c of cached) h.update(c.canonical);
+  if (h.digest() !== head.content_hash) throw hashMismatch();
+  const ledger = readPushParts(head, cached.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' });
+  return {
+    rowCount: ledger.rows.length,
+    statements: insertStatements(head.kind, ledger.rows, dialect),
+    findings: ledger.findings,
+    summary: summarise(ledger.findings),
+  };
+}
+
+/** The ledger read from the chunks stored in the database: after a restart, or on another instance. */
+async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf: IsoDate, opts: PushServiceOptions): Promise<Prepared> {
+  const rows: Cell[][] = [];
+  const sourceRows: [number, number][] = [];
+  for (const b of await loadChunks(db, id)) {
+    for (let i = 0; i < b.rows.length; i++) {
+      rows.push(b.rows[i]!);
+      sourceRows.push(b.source_rows[i]!);
+    }
+  }
+  if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) throw hashMismatch();
+  // Never trust the client: every row is read and validated again, by the same shared code.
+  const ledger = readPush(head, rows, sourceRows, asOf, { ref: opts.ref, lang: 'zh' });
+  return {
+    rowCount: ledger.rows.length,
+    statements: insertStatements(head.kind, ledger.rows, db.dialect),
+    findings: ledger.findings,
+    summary: summarise(ledger.findings),
+  };
+}
+
+const hashMismatch = () => conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
 
 export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServiceOptions): Promise<{ status: number; body: CommitResponse }> {
   const push = await openPushOf(db, auth, id);
@@ -147,35 +194,13 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     throw conflict('missing_chunks', `${received} of ${head.row_count} rows received (chunks 0–${chunks.length - 1}); nothing was stored`);
   }
   const asOf = asOfOfPeriod(head.period)!;
-  const read = { ref: opts.ref, lang: 'zh' as const };
+  // Taken out of the cache now: a failed commit is retried from the stored chunks.
   const cached = opts.cache?.take(id, chunks.length);
-  // Taken out of the cache: a failed commit is retried from the stored chunks.
   opts.cache?.drop(id);
-  let ledger;
-  if (cached) {
-    const h = nodeHasher();
-    h.update(canonicalHead(head));
-    for (const c of cached) h.update(c.canonical);
-    if (h.digest() !== head.content_hash) throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
-    ledger = readPushParts(head, cached.map((c) => c.parsed), asOf, read);
-  } else {
-    const rows: Cell[][] = [];
-    const sourceRows: [number, number][] = [];
-    for (const b of await loadChunks(db, id)) {
-      for (let i = 0; i < b.rows.length; i++) {
-        rows.push(b.rows[i]!);
-        sourceRows.push(b.source_rows[i]!);
-      }
-    }
-    if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) {
-      throw conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
-    }
-    // Never trust the client: every row is read and validated again, by the same shared code.
-    ledger = readPush(head, rows, sourceRows, asOf, read);
-  }
-  const summary = summarise(ledger.findings);
+  const prepared = cached ? prepareFromCache(cached, head, asOf, db.dialect, opts) : await prepareFromStore(db, id, head, asOf, opts);
+  const summary = prepared.summary;
 
-  const stored = await db.write(async (t) => {
+  return db.write(async (t) => {
     const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
     if (current && current.content_hash === head.content_hash) {
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });
@@ -184,17 +209,17 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     }
     const snap = await db.models.Snapshot.create(
       {
-        unit_id: auth.unitId, kind: head.kind, period: head.period, content_hash: head.content_hash, row_count: ledger.rows.length,
+        unit_id: auth.unitId, kind: head.kind, period: head.period, content_hash: head.content_hash, row_count: prepared.rowCount,
         source_workbook: head.source.workbook, head: JSON.stringify({ ...head, row_count: undefined, content_hash: undefined }),
         token_id: auth.tokenId, created_by: auth.actor, created_at: new Date(),
         findings_error: summary.error, findings_warning: summary.warning, findings_info: summary.info,
       },
       { transaction: t },
     );
-    await insertRows(db, t, head.kind as LedgerKind, snap.id, ledger.rows, opts.failpoint);
-    if (ledger.findings.length > 0) {
+    await insertRows(db, t, snap.id, prepared.statements, opts.failpoint);
+    if (prepared.findings.length > 0) {
       await db.models.StoredFinding.bulkCreate(
-        ledger.findings.map((f) => ({
+        prepared.findings.map((f) => ({
           snapshot_id: snap.id, code: f.code, severity: f.severity, ledger: f.ledger ?? null, sheet: f.sheet ?? null, row: f.row ?? null,
           column: f.column ?? null, field: f.field ?? null, ids: f.ids ? JSON.stringify(f.ids) : null, value: f.value ?? null,
           expected: f.expected ?? null, message_zh: f.message, message_en: messageIn(f, 'en'),
@@ -207,11 +232,10 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
     await audit(db, {
       auth, action: 'commit', period: head.period,
-      details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: ledger.rows.length, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
+      details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: prepared.rowCount, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
     }, t);
-    return { status: 201, body: { snapshot_id: snap.id, unchanged: false, row_count: ledger.rows.length, findings_summary: summary } };
+    return { status: 201, body: { snapshot_id: snap.id, unchanged: false, row_count: prepared.rowCount, findings_summary: summary } };
   });
-  return stored;
 }
 
 interface ChunkBody {

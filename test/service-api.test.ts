@@ -7,6 +7,8 @@ import { PreparedPush, chunkRanges } from '../shared/push';
 import { countRows } from '../server/row-store';
 import { createApp } from '../server/app';
 import { DEFAULT_REFERENCE } from '../shared/reference';
+import { ChunkCache } from '../server/chunk-cache';
+import { DEFAULT_PUSH_OPTIONS } from '../server/push-service';
 
 async function push(s: TestService, token: string, p: PreparedPush) {
   const app = request(s.app);
@@ -121,6 +123,30 @@ for (const dialect of DIALECTS) {
       assert.match(f.body.findings[0].message, /采购日期/);
       const en = await request(s.app).get('/api/v1/findings?period=2024-06&lang=en').set(bearer(s.tokens.clerkA));
       assert.match(en.body.findings[0].message, /cannot be read as a date/);
+    });
+
+    it('a commit whose chunks are no longer in memory reads them from the store, with the same result', async () => {
+      const cache = new ChunkCache();
+      const app = createApp(s.db, { logger: pino({ level: 'silent' }), push: { ...DEFAULT_PUSH_OPTIONS, cache } });
+      const rows = purchaseCells(12_000);
+      rows[5]![2] = '2024-02-30';
+      rows[11_000]![0] = 'HT-1';
+      const p = purchasePush(rows);
+      const viaCache = await push({ ...s, app }, s.tokens.clerkA, p);
+      const open = await request(app).post('/api/v1/pushes').set(bearer(s.tokens.clerkB)).send(p.open);
+      for (const [n, [a, b]] of chunkRanges(p.rows).entries()) {
+        await request(app).put(`/api/v1/pushes/${open.body.push_id}/chunks/${n}`).set(bearer(s.tokens.clerkB)).type('json').send(JSON.stringify({ rows: p.rows.slice(a, b), source_rows: p.sourceRows.slice(a, b) }));
+      }
+      assert.equal(cache.heldRows, 12_000);
+      cache.drop(open.body.push_id); // as after a restart
+      const viaStore = await request(app).post(`/api/v1/pushes/${open.body.push_id}/commit`).set(bearer(s.tokens.clerkB));
+      assert.equal(viaStore.status, 201);
+      assert.deepEqual(viaStore.body.findings_summary, viaCache.commit!.body.findings_summary);
+      assert.deepEqual(viaStore.body.findings_summary, { error: 2, warning: 0, info: 0 });
+      const page = async (id: number, t: string) => (await request(app).get(`/api/v1/snapshots/${id}?limit=10000`).set(bearer(t))).body.rows;
+      assert.deepEqual(await page(viaStore.body.snapshot_id, s.tokens.clerkB), await page(viaCache.commit!.body.snapshot_id, s.tokens.clerkA));
+      const findings = async (t: string) => (await request(app).get('/api/v1/findings?period=2024-06').set(bearer(t))).body.findings.map((f: { code: string; row: number; message: string }) => [f.code, f.row, f.message]);
+      assert.deepEqual(await findings(s.tokens.clerkB), await findings(s.tokens.clerkA));
     });
 
     describe('auth matrix', () => {

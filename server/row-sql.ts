@@ -1,0 +1,70 @@
+/**
+ * INSERT statements for a snapshot's typed rows. Pure, so that the chunk worker can build them off
+ * the main thread. Values are written as SQL literals — the sqlite3 driver binds parameters one by
+ * one at a cost that dominates a large commit, and multi-row literal statements run about twice
+ * as fast. Every value is a number, NULL, a boolean or a quoted string with its quotes doubled
+ * (the only escape in SQLite and in PostgreSQL's standard strings), and strings carry no NUL
+ * (refused at upload), so a value can never end its literal. The snapshot id is the one bound
+ * parameter.
+ */
+import { LEDGERS, LedgerKind } from '../shared/ledgers';
+import { LedgerRow } from '../shared/validate';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export const ROW_TABLE: Record<LedgerKind, string> = {
+  plan: 'plan_rows',
+  purchase: 'purchase_rows',
+  asset: 'asset_rows',
+  asset_event: 'asset_event_rows',
+  expense: 'expense_rows',
+  budget: 'budget_rows',
+};
+
+export const ROWS_PER_STATEMENT = 2000;
+
+export const quoteName = (name: string) => `"${name}"`;
+
+/** A value as an SQL literal. */
+export function sqlLiteral(v: unknown, dialect: Dialect = 'sqlite'): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a storable number: ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return dialect === 'postgres' ? (v ? 'TRUE' : 'FALSE') : v ? '1' : '0';
+  const s = String(v);
+  if (s.indexOf('\u0000') !== -1) throw new Error('NUL in a text value');
+  return s.indexOf("'") === -1 ? "'" + s + "'" : "'" + s.replace(/'/g, "''") + "'";
+}
+
+export function rowColumns(kind: LedgerKind): string[] {
+  return ['snapshot_id', 'sheet', 'source_row', 'valid', 'raw', ...LEDGERS[kind].fields.map((f) => f.name)];
+}
+
+/** Statements of at most ROWS_PER_STATEMENT rows each, with the snapshot id as parameter 1. */
+export function insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], dialect: Dialect): string[] {
+  const fields = LEDGERS[kind].fields.map((f) => f.name);
+  const param = dialect === 'postgres' ? '$1' : '?1';
+  const head = `INSERT INTO ${quoteName(ROW_TABLE[kind])} (${rowColumns(kind).map(quoteName).join(',')}) VALUES `;
+  const out: string[] = [];
+  const parts = new Array<string>(5 + fields.length);
+  for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
+    const to = Math.min(rows.length, from + ROWS_PER_STATEMENT);
+    // Arrays joined rather than strings appended: a long chain of + makes a rope that costs more
+    // to flatten than to build.
+    const tuples = new Array<string>(to - from);
+    for (let i = from; i < to; i++) {
+      const row = rows[i]!;
+      parts[0] = param;
+      parts[1] = sqlLiteral(row.sheet);
+      parts[2] = String(row.row);
+      parts[3] = sqlLiteral(row.valid, dialect);
+      parts[4] = Object.keys(row.raw).length > 0 ? sqlLiteral(JSON.stringify(row.raw)) : 'NULL';
+      for (let k = 0; k < fields.length; k++) parts[5 + k] = sqlLiteral(row.values[fields[k]!], dialect);
+      tuples[i - from] = '(' + parts.join(',') + ')';
+    }
+    out.push(head + tuples.join(','));
+  }
+  return out;
+}
