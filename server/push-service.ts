@@ -201,6 +201,13 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   const summary = prepared.summary;
 
   return db.write(async (t) => {
+    if (db.dialect === 'postgres') {
+      // One commit at a time per unit, kind and period, so that two equal pushes make one snapshot.
+      await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+        replacements: { key: `${auth.unitId}/${head.kind}/${head.period}` },
+        transaction: t,
+      });
+    }
     const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
     if (current && current.content_hash === head.content_hash) {
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });

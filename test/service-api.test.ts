@@ -8,7 +8,7 @@ import { countRows } from '../server/row-store';
 import { createApp } from '../server/app';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 import { ChunkCache } from '../server/chunk-cache';
-import { DEFAULT_PUSH_OPTIONS } from '../server/push-service';
+import { DEFAULT_PUSH_OPTIONS, expirePushes } from '../server/push-service';
 
 async function push(s: TestService, token: string, p: PreparedPush) {
   const app = request(s.app);
@@ -106,6 +106,22 @@ for (const dialect of DIALECTS) {
       assert.equal(changed.commit!.status, 201);
       const list = await request(s.app).get('/api/v1/snapshots?kind=purchase').set(bearer(s.tokens.clerkA));
       assert.deepEqual(list.body.snapshots.map((x: { current: boolean }) => x.current), [true, false]);
+    });
+
+    it('two pushes of the same content committed at once make one snapshot', async () => {
+      const p = purchasePush(purchaseCells(3000));
+      const ids: string[] = [];
+      for (let k = 0; k < 2; k++) {
+        const open = await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(p.open);
+        assert.equal(open.status, 201);
+        await request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set(bearer(s.tokens.clerkA)).type('json').send(JSON.stringify({ rows: p.rows, source_rows: p.sourceRows }));
+        ids.push(open.body.push_id);
+      }
+      const results = await Promise.all(ids.map((id) => request(s.app).post(`/api/v1/pushes/${id}/commit`).set(bearer(s.tokens.clerkA))));
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 201]);
+      assert.equal(results[0]!.body.snapshot_id, results[1]!.body.snapshot_id);
+      assert.equal(await s.db.models.Snapshot.count(), 1);
+      assert.equal(await countRows(s.db, 'purchase'), 3000);
     });
 
     it('rows with findings are stored with them, raw text kept, pointing at the cells', async () => {
@@ -346,6 +362,37 @@ for (const dialect of DIALECTS) {
         assert.equal(snap.body.snapshot.source.workbook, "x'); DROP TABLE snapshots; --.xlsx");
         assert.equal(await countRows(s.db, 'purchase'), 2);
       });
+    });
+
+    it('abandoned pushes expire: marked expired, their chunks dropped', async () => {
+      const p = purchasePush(purchaseCells(3));
+      const open = await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(p.open);
+      await request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set(bearer(s.tokens.clerkA)).type('json').send(JSON.stringify({ rows: p.rows, source_rows: p.sourceRows }));
+      assert.equal(await expirePushes(s.db, new Date(Date.now() + 59 * 60_000)), 0);
+      assert.equal(await expirePushes(s.db, new Date(Date.now() + 61 * 60_000)), 1);
+      assert.equal((await s.db.models.Push.findByPk(open.body.push_id))!.status, 'expired');
+      assert.equal(await s.db.models.PushChunk.count(), 0);
+      const c = await request(s.app).post(`/api/v1/pushes/${open.body.push_id}/commit`).set(bearer(s.tokens.clerkA));
+      assert.equal(c.status, 409);
+      assert.equal(c.body.error.code, 'push_expired');
+    });
+
+    it('every push, commit and token is in the audit trail', async () => {
+      await push(s, s.tokens.clerkA, purchasePush(purchaseCells(3)));
+      await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(purchasePush(purchaseCells(3)).open);
+      const events = await s.db.models.AuditEvent.findAll({ order: [['id', 'ASC']] });
+      assert.deepEqual(events.map((e) => e.action), ['token_create', 'token_create', 'token_create', 'token_create', 'push_open', 'commit', 'push_unchanged']);
+      const commit = JSON.parse(events[5]!.details);
+      assert.equal(commit.rows, 3);
+      assert.match(commit.content_hash, /^[0-9a-f]{64}$/);
+      assert.equal(events[5]!.actor, 'A/clerk');
+    });
+
+    it('/healthz answers 503 when the database does not', async () => {
+      await s.db.sequelize.close();
+      const r = await request(s.app).get('/healthz');
+      assert.equal(r.status, 503);
+      assert.deepEqual(r.body, { status: 'unavailable' });
     });
 
     it('404 for unknown routes, as JSON', async () => {
