@@ -136,7 +136,7 @@ function checkChunk(text: string, head: PushOpenRequest): ChunkBody {
 
 interface Prepared {
   rowCount: number;
-  statements: string[];
+  statements: Iterable<string>;
   findings: Finding[];
   summary: Summary;
 }

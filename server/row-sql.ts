@@ -42,12 +42,14 @@ export function rowColumns(kind: LedgerKind): string[] {
   return ['snapshot_id', 'sheet', 'source_row', 'valid', 'raw', ...LEDGERS[kind].fields.map((f) => f.name)];
 }
 
-/** Statements of at most ROWS_PER_STATEMENT rows each, with the snapshot id as parameter 1. */
-export function insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], dialect: Dialect): string[] {
+/**
+ * Statements of at most ROWS_PER_STATEMENT rows each, with the snapshot id as parameter 1, made
+ * one at a time: the caller builds the next while the database runs the last.
+ */
+export function* insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], dialect: Dialect): Generator<string> {
   const fields = LEDGERS[kind].fields.map((f) => f.name);
   const param = dialect === 'postgres' ? '$1' : '?1';
   const head = `INSERT INTO ${quoteName(ROW_TABLE[kind])} (${rowColumns(kind).map(quoteName).join(',')}) VALUES `;
-  const out: string[] = [];
   const parts = new Array<string>(5 + fields.length);
   for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
     const to = Math.min(rows.length, from + ROWS_PER_STATEMENT);
@@ -64,7 +66,6 @@ export function insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], d
       for (let k = 0; k < fields.length; k++) parts[5 + k] = sqlLiteral(row.values[fields[k]!], dialect);
       tuples[i - from] = '(' + parts.join(',') + ')';
     }
-    out.push(head + tuples.join(','));
+    yield head + tuples.join(',');
   }
-  return out;
 }

@@ -17,14 +17,23 @@ export interface InsertFailpoint {
   action: 'throw' | 'hang';
 }
 
-/** Runs the statements of insertStatements inside the commit's transaction. */
-export async function insertRows(db: Db, t: Transaction, snapshotId: number, statements: readonly string[], failpoint?: InsertFailpoint): Promise<void> {
+/**
+ * Runs the statements of insertStatements inside the commit's transaction, building each next
+ * statement while the database (on the driver's own thread) runs the last.
+ */
+export async function insertRows(db: Db, t: Transaction, snapshotId: number, statements: Iterable<string>, failpoint?: InsertFailpoint): Promise<void> {
   // The driver's own connection of this transaction: the statement and its one parameter go to the
   // database apart (Sequelize's bind would look for $n inside the string literals too).
   const conn = (t as unknown as { connection: SqliteConnection & PgClient }).connection;
-  for (let i = 0; i < statements.length; i++) {
-    if (db.dialect === 'sqlite') await runSql(conn, statements[i]!, [snapshotId]);
-    else await conn.query(statements[i]!, [snapshotId]);
+  const run = (sql: string) => (db.dialect === 'sqlite' ? runSql(conn, sql, [snapshotId]) : conn.query(sql, [snapshotId]));
+  const it = statements[Symbol.iterator]();
+  let next = it.next();
+  for (let i = 0; !next.done; i++) {
+    const running = run(next.value);
+    // A failed statement must not be left unobserved while the next one is built.
+    running.catch(() => undefined);
+    next = it.next();
+    await running;
     const done = (i + 1) * ROWS_PER_STATEMENT;
     if (failpoint && done >= failpoint.afterRows) {
       if (failpoint.action === 'throw') throw new Error(`failpoint: insert stopped after ${done} rows`);

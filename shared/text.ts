@@ -16,8 +16,14 @@ export function foldFullWidth(s: string): string {
 
 const PLACEHOLDERS = new Set(['-', '—', '/', '无', '－', '／', '——']);
 
+function isSpaceCode(c: number): boolean {
+  return c <= 0x20 || c === 0xa0 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200b);
+}
+
 /** Empty per values.md: blank, whitespace, or a lone placeholder (`-`, `—`, `/`, `无`). */
 export function isBlankText(s: string): boolean {
+  // Most cells: longer than any placeholder and not padded, so nothing to trim.
+  if (s.length > 2 && !isSpaceCode(s.charCodeAt(0)) && !isSpaceCode(s.charCodeAt(s.length - 1))) return false;
   const t = s.trim();
   return t === '' || PLACEHOLDERS.has(t);
 }

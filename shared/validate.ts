@@ -66,13 +66,13 @@ export interface ParsedSheet {
   fields: MappedField[];
 }
 
-const TOTAL_RE = /^(小计|合计|总计|total)/i;
+const TOTAL_RE = /^\s*(小计|合计|总计|total|本页小计\s*$)/i;
+/** First characters a total row's text can start with (after spaces): a cheap test before the regex. */
+const TOTAL_FIRST = new Set(['小', '合', '总', '本', 't', 'T', ' ', '\t', '\n', '\r', '\u3000', '\u00a0']);
 
 function isTotalRow(cells: ReadonlyArray<Cell>): boolean {
   for (const c of cells) {
-    if (typeof c !== 'string') continue;
-    const t = c.trim();
-    if (TOTAL_RE.test(t) || t === '本页小计') return true;
+    if (typeof c === 'string' && TOTAL_FIRST.has(c.charAt(0)) && TOTAL_RE.test(c)) return true;
   }
   return false;
 }
