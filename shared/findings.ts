@@ -1,5 +1,6 @@
 /** The finding shape of contracts.md, severities of rules.md, and the bilingual messages. */
 import { LedgerKind, fieldSpec } from './ledgers';
+import { ENUMS } from './enums';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Lang = 'zh' | 'en';
@@ -7,6 +8,8 @@ export type Lang = 'zh' | 'en';
 export const SEVERITY = {
   V00: 'error', V01: 'error', V02: 'error', V03: 'error', V04: 'error', V05: 'error',
   V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', I01: 'info', I02: 'info',
+  P01: 'error', P02: 'error', P03: 'error', P04: 'error', P05: 'error', P06: 'error', P07: 'info', P08: 'error',
+  P09: 'warning', P10: 'warning', P11: 'info',
 } as const satisfies Record<string, Severity>;
 
 export type FindingCode = keyof typeof SEVERITY;
@@ -38,6 +41,7 @@ export interface MessageArgs {
 type Template = (f: Finding, label: string, a: MessageArgs) => string;
 
 const q = (s: string | undefined) => `“${s ?? ''}”`;
+const methodZh = (v: string | undefined) => (v && (ENUMS.method as Record<string, { zh: string }>)[v]?.zh) ?? v ?? '';
 
 const ZH: Record<FindingCode, Template> = {
   V00: (_f, l) => `缺少必填列“${l}”，本表数据行未校验`,
@@ -52,6 +56,17 @@ const ZH: Record<FindingCode, Template> = {
   V09: (f, l) => `“${l}”日期 ${f.value} 超出合理范围（${f.expected}）`,
   I01: () => '小计/合计行，已跳过',
   I02: () => '未识别为台账：前 10 行中没有任何台账的关键列',
+  P01: (f) => (f.value ? `计划编号 ${f.value} 不存在（无计划采购）` : '找不到对应的采购计划（无计划采购）'),
+  P02: (f) => `品目与计划不符：${f.value}，计划为 ${f.expected}`,
+  P03: (f) => `累计采购数量 ${f.value} 超过计划数量 ${f.expected?.replace('<= ', '')}`,
+  P04: (f) => `单价 ${f.value} 高于计划单价 ${f.expected?.replace('<= ', '')}`,
+  P05: (f) => `累计采购金额 ${f.value} 超过计划金额 ${f.expected?.replace('<= ', '')}`,
+  P06: (f) => `采购方式“${methodZh(f.value)}”与计划的“${methodZh(f.expected)}”不符，且无变更批复`,
+  P07: (f) => `采购方式由“${methodZh(f.expected)}”变更为“${methodZh(f.value)}”（已有变更批复）`,
+  P08: (f) => `该品目应采用“${methodZh(f.expected)}”，实际为“${methodZh(f.value)}”，且无变更批复`,
+  P09: (f) => `采购年度 ${f.value} 与计划年度 ${f.expected} 不同`,
+  P10: (f) => `疑似化整为零：同品目同部门 90 天内多笔采购合计 ${f.value}，达到公开招标数额标准 ${f.expected?.replace('>= ', '')}`,
+  P11: () => '截至统计日该计划尚未执行任何采购',
 };
 
 const EN: Record<FindingCode, Template> = {
@@ -67,6 +82,17 @@ const EN: Record<FindingCode, Template> = {
   V09: (f, l) => `"${l}" date ${f.value} is out of range (${f.expected})`,
   I01: () => 'subtotal/total row, skipped',
   I02: () => 'no header row (first 10 rows) maps the key fields of any kind',
+  P01: (f) => (f.value ? `plan_id ${f.value} does not exist (purchase without a plan)` : 'no plan line matches this purchase (purchase without a plan)'),
+  P02: (f) => `item differs from the plan line: ${f.value}, planned ${f.expected}`,
+  P03: (f) => `cumulative quantity ${f.value} of the plan line exceeds the plan quantity ${f.expected?.replace('<= ', '')}`,
+  P04: (f) => `unit price ${f.value} above the plan unit price ${f.expected?.replace('<= ', '')}`,
+  P05: (f) => `cumulative amount ${f.value} of the plan line exceeds the plan amount ${f.expected?.replace('<= ', '')}`,
+  P06: (f) => `method ${f.value} differs from the plan's ${f.expected}, no approval reference`,
+  P07: (f) => `method changed from ${f.expected} to ${f.value} with an approval reference`,
+  P08: (f) => `this item must be bought by ${f.expected}, was ${f.value}, no approval reference`,
+  P09: (f) => `purchase year ${f.value} differs from the plan year ${f.expected}`,
+  P10: (f) => `possible split purchase: same item and department within 90 days total ${f.value}, at or above the public-tender threshold ${f.expected?.replace('>= ', '')}`,
+  P11: () => 'plan line without any purchase by the as-of date',
 };
 
 /** What each finding's message was made from, so that it can be said again in the other language. */
