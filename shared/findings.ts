@@ -10,6 +10,8 @@ export const SEVERITY = {
   V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', I01: 'info', I02: 'info',
   P01: 'error', P02: 'error', P03: 'error', P04: 'error', P05: 'error', P06: 'error', P07: 'info', P08: 'error',
   P09: 'warning', P10: 'warning', P11: 'info',
+  A01: 'error', A02: 'error', A03: 'warning', A04: 'warning', A05: 'warning', A06: 'error', A07: 'warning',
+  E01: 'error', E02: 'error', E03: 'info', B01: 'error', B02: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type FindingCode = keyof typeof SEVERITY;
@@ -67,6 +69,18 @@ const ZH: Record<FindingCode, Template> = {
   P09: (f) => `采购年度 ${f.value} 与计划年度 ${f.expected} 不同`,
   P10: (f) => `疑似化整为零：同品目同部门 90 天内多笔采购合计 ${f.value}，达到公开招标数额标准 ${f.expected?.replace('>= ', '')}`,
   P11: () => '截至统计日该计划尚未执行任何采购',
+  A01: (f) => `固定资产未足额入账：采购数量 ${f.expected}，资产卡片 ${f.value} 张`,
+  A02: (f) => `资产卡片 ${f.value} 张，多于采购数量 ${f.expected}`,
+  A03: (f) => `资产卡片价值合计 ${f.value} 与合同金额 ${f.expected} 不符`,
+  A04: (f) => `合同编号 ${f.value} 在采购台账中不存在`,
+  A05: (f) => `取得日期 ${f.value} 早于采购日期 ${f.expected}`,
+  A06: (f) => `资产编号 ${f.value} 不在固定资产台账中`,
+  A07: (f) => (f.field === undefined && f.ledger === 'asset' ? `资产已报废（${f.expected}），台账状态仍为“${f.value}”` : `报废（${f.expected}）之后仍有变动记录（${f.value}）`),
+  E01: (f) => `累计付款 ${f.value} 超过合同金额 ${f.expected?.replace('<= ', '')}`,
+  E02: (f) => `合同编号 ${f.value} 在采购台账中不存在`,
+  E03: (f) => `合同签订于 ${f.value}，超过 ${f.expected} 天仍无付款记录`,
+  B01: (f) => `累计支出 ${f.value} 超过预算指标 ${f.expected?.replace('<= ', '')}`,
+  B02: (f) => `预算指标中没有“${f.value}”的指标`,
 };
 
 const EN: Record<FindingCode, Template> = {
@@ -93,6 +107,18 @@ const EN: Record<FindingCode, Template> = {
   P09: (f) => `purchase year ${f.value} differs from the plan year ${f.expected}`,
   P10: (f) => `possible split purchase: same item and department within 90 days total ${f.value}, at or above the public-tender threshold ${f.expected?.replace('>= ', '')}`,
   P11: () => 'plan line without any purchase by the as-of date',
+  A01: (f) => `quantity ${f.expected}, cards found ${f.value}`,
+  A02: (f) => `${f.value} asset cards, more than the quantity ${f.expected}`,
+  A03: (f) => `asset cards total ${f.value}, purchase amount ${f.expected}`,
+  A04: (f) => `purchase_id ${f.value} does not exist`,
+  A05: (f) => `acquired ${f.value}, before the purchase date ${f.expected}`,
+  A06: (f) => `asset_id ${f.value} is not in the asset register`,
+  A07: (f) => (f.field === undefined && f.ledger === 'asset' ? `asset disposed of (${f.expected}) but its status is still ${f.value}` : `event dated ${f.value}, after the asset's disposal (${f.expected})`),
+  E01: (f) => `cumulative payments ${f.value} exceed the purchase amount ${f.expected?.replace('<= ', '')}`,
+  E02: (f) => `purchase_id ${f.value} does not exist`,
+  E03: (f) => `purchase dated ${f.value} (> ${f.expected} days before as-of) without any payment`,
+  B01: (f) => `cumulative spending ${f.value} exceeds the budget line ${f.expected?.replace('<= ', '')}`,
+  B02: (f) => `no budget line for ${f.value}`,
 };
 
 /** What each finding's message was made from, so that it can be said again in the other language. */

@@ -2,12 +2,11 @@
  * Plan ↔ purchase reconciliation (rules.md, P01–P11): every purchase matched to its plan line,
  * then quantity, price, amount, method, year, split purchases and unexecuted plan lines.
  */
-import { Finding, FindingCode, Lang } from './findings';
-import { LedgerKind } from './ledgers';
-import { LedgerRow, ValidatedLedger, makeFinding } from './validate';
-import { ReferenceData } from './reference';
+import { Finding } from './findings';
+import { LedgerRow, ValidatedLedger } from './validate';
 import { IsoDate, addDays } from './dates';
 import { fenToYuanString, Fen } from './money';
+import { RuleFindings, RuleOptions, byDate, number as num, takingPart, text as str } from './rule-findings';
 
 export interface PurchaseReconciliation {
   findings: Finding[];
@@ -15,44 +14,18 @@ export interface PurchaseReconciliation {
   matches: Map<number, number>;
 }
 
-interface Opts {
-  asOf: IsoDate;
-  ref: ReferenceData;
-  lang: Lang;
-}
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-
-/** Column letter of a field on the row's sheet. */
-function columnOf(ledger: ValidatedLedger, sheet: string, field: string): string | undefined {
-  return ledger.sheets.find((s) => s.sheet === sheet)?.mapping[field];
-}
 
 /** The catalogue a code belongs to (reference.md): 9 characters → the as-of year's, else 2013. */
 export function catalogueOf(code: string, asOfYear: number): '2013' | '2022' {
   return code.length === 9 && asOfYear >= 2023 ? '2022' : '2013';
 }
 
-export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: ValidatedLedger | undefined, o: Opts): PurchaseReconciliation {
-  const findings: Finding[] = [];
+export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: ValidatedLedger | undefined, o: RuleOptions): PurchaseReconciliation {
+  const out = new RuleFindings(o.lang);
   const matches = new Map<number, number>();
   const year = +o.asOf.slice(0, 4);
   const planRows = plan?.rows ?? [];
   const purchaseRows = purchase?.rows ?? [];
-
-  const finding = (ledger: ValidatedLedger, kind: LedgerKind, code: FindingCode, r: LedgerRow, field: string | null, ids: Record<string, string>, value?: string, expected?: string) => {
-    const where: Omit<Finding, 'code' | 'severity' | 'message'> = { ledger: kind, sheet: r.sheet, row: r.row };
-    if (field) {
-      const column = columnOf(ledger, r.sheet, field);
-      if (column) where.column = column;
-      where.field = field;
-    }
-    if (Object.keys(ids).length > 0) where.ids = ids;
-    if (value !== undefined) where.value = value;
-    if (expected !== undefined) where.expected = expected;
-    findings.push(makeFinding(code, o.lang, where));
-  };
 
   // Every plan_id carried by any plan row, valid or not: P01 only when none carries it.
   const anyPlanId = new Set(planRows.map((r) => str(r.values.plan_id)).filter((x): x is string => x !== null));
@@ -63,10 +36,7 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
   });
 
   // Purchases that take part: valid, dated on or before the as-of date; by date, then sheet row.
-  const order = purchaseRows
-    .map((r, i) => i)
-    .filter((i) => purchaseRows[i]!.valid && String(purchaseRows[i]!.values.date) <= o.asOf)
-    .sort((a, b) => String(purchaseRows[a]!.values.date).localeCompare(String(purchaseRows[b]!.values.date)) || a - b);
+  const order = byDate(purchaseRows, takingPart(purchaseRows, o.asOf, 'date'), 'date');
 
   const cumQty = new Map<number, number>();
   const cumAmount = new Map<number, number>();
@@ -88,7 +58,7 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
       byId = true;
       lineIndex = planById.get(planIdOnRow);
       if (lineIndex === undefined) {
-        if (!anyPlanId.has(planIdOnRow)) finding(purchase!, 'purchase', 'P01', p, null, { ...own, plan_id: planIdOnRow }, planIdOnRow);
+        if (!anyPlanId.has(planIdOnRow)) out.add(purchase!, 'P01', p, null, { ...own, plan_id: planIdOnRow }, planIdOnRow);
         continue; // an existing but invalid plan line takes no part
       }
     } else {
@@ -102,7 +72,7 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
         candidates.push(k);
       });
       if (candidates.length === 0) {
-        finding(purchase!, 'purchase', 'P01', p, null, own);
+        out.add(purchase!, 'P01', p, null, own);
         continue;
       }
       const amount = num(pv.amount) ?? 0;
@@ -116,25 +86,25 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
     if (byId && !sameItem(p, l)) {
       const byCode = str(pv.item_code) !== null && str(lv.item_code) !== null;
       const field = byCode ? 'item_code' : 'item_name';
-      finding(purchase!, 'purchase', 'P02', p, field, ids, String(pv[field] ?? ''), String(lv[field] ?? ''));
+      out.add(purchase!, 'P02', p, field, ids, String(pv[field] ?? ''), String(lv[field] ?? ''));
     }
     const qty = (cumQty.get(lineIndex) ?? 0) + (num(pv.quantity) ?? 0);
     cumQty.set(lineIndex, qty);
-    if (num(lv.quantity) !== null && qty > (lv.quantity as number)) finding(purchase!, 'purchase', 'P03', p, 'quantity', ids, String(qty), `<= ${lv.quantity}`);
+    if (num(lv.quantity) !== null && qty > (lv.quantity as number)) out.add(purchase!, 'P03', p, 'quantity', ids, String(qty), `<= ${lv.quantity}`);
     if (num(pv.unit_price) !== null && num(lv.unit_price) !== null && (pv.unit_price as number) > (lv.unit_price as number)) {
-      finding(purchase!, 'purchase', 'P04', p, 'unit_price', ids, fenToYuanString(pv.unit_price as Fen), `<= ${fenToYuanString(lv.unit_price as Fen)}`);
+      out.add(purchase!, 'P04', p, 'unit_price', ids, fenToYuanString(pv.unit_price as Fen), `<= ${fenToYuanString(lv.unit_price as Fen)}`);
     }
     const amount = (cumAmount.get(lineIndex) ?? 0) + (num(pv.amount) ?? 0);
     cumAmount.set(lineIndex, amount);
     if (num(lv.amount) !== null && amount > (lv.amount as number)) {
-      finding(purchase!, 'purchase', 'P05', p, 'amount', ids, fenToYuanString(amount as Fen), `<= ${fenToYuanString(lv.amount as Fen)}`);
+      out.add(purchase!, 'P05', p, 'amount', ids, fenToYuanString(amount as Fen), `<= ${fenToYuanString(lv.amount as Fen)}`);
     }
     if (pv.method !== lv.method) {
       const approved = str(pv.method_exception_ref) !== null;
-      finding(purchase!, 'purchase', approved ? 'P07' : 'P06', p, 'method', ids, String(pv.method), String(lv.method));
+      out.add(purchase!, approved ? 'P07' : 'P06', p, 'method', ids, String(pv.method), String(lv.method));
     }
     const pYear = +String(pv.date).slice(0, 4);
-    if (lv.year !== pYear) finding(purchase!, 'purchase', 'P09', p, 'date', ids, String(pYear), String(lv.year));
+    if (lv.year !== pYear) out.add(purchase!, 'P09', p, 'date', ids, String(pYear), String(lv.year));
   }
 
   // P08: the method policy, on the purchase's own item code, matched or not.
@@ -150,7 +120,7 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
       const line = matches.get(i);
       if (line !== undefined) ids.plan_id = String(planRows[line]!.values.plan_id);
       else if (str(p.values.plan_id)) ids.plan_id = str(p.values.plan_id)!;
-      finding(purchase!, 'purchase', 'P08', p, 'method', ids, String(p.values.method), rule.method);
+      out.add(purchase!, 'P08', p, 'method', ids, String(p.values.method), rule.method);
     }
   }
 
@@ -186,15 +156,15 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
     if (str(p.values.purchase_id)) ids.purchase_id = str(p.values.purchase_id)!;
     const line = matches.get(i);
     if (line !== undefined) ids.plan_id = String(planRows[line]!.values.plan_id);
-    finding(purchase!, 'purchase', 'P10', p, null, ids, fenToYuanString(split.get(i)! as Fen), `>= ${fenToYuanString(threshold as Fen)}`);
+    out.add(purchase!, 'P10', p, null, ids, fenToYuanString(split.get(i)! as Fen), `>= ${fenToYuanString(threshold as Fen)}`);
   }
 
   // P11: plan lines of the as-of year without any matched purchase by the as-of date.
   const executed = new Set(matches.values());
   planRows.forEach((l, k) => {
     if (!l.valid || l.values.year !== year || executed.has(k)) return;
-    finding(plan!, 'plan', 'P11', l, null, { plan_id: String(l.values.plan_id) });
+    out.add(plan!, 'P11', l, null, { plan_id: String(l.values.plan_id) });
   });
 
-  return { findings, matches };
+  return { findings: out.list, matches };
 }
