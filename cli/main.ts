@@ -3,11 +3,13 @@ import { OptionError } from '../shared/check';
 import { Io, UsageError } from './args';
 import { WorkbookOpenError } from './xlsx-workbook';
 import { runCheck } from './check-command';
+import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';
 import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
   ledger-sync check <book.xlsx> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
+  ledger-sync analyze <book.xlsx> --json [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
   ledger-sync serve [--port N] [--db URL] [--http]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'analyze':
+        return await runAnalyze(rest, io);
       case 'push':
         return await runPush(rest, io);
       case 'serve':

@@ -1,0 +1,43 @@
+/** `ledger-sync analyze`: validate, reconcile and analyse in-process, as the service does. */
+import path from 'node:path';
+import { checkWorkbook, sortFindings } from '../shared/check';
+import { readAllSheets } from '../shared/workbook';
+import { reconcile } from '../shared/reconcile';
+import { analyse, TABLE_KEYS } from '../shared/analysis';
+import { summarise } from '../shared/findings';
+import { DEFAULT_REFERENCE } from '../shared/reference';
+import { Io, UsageError, langOption, parse, yearOption } from './args';
+import { openXlsx } from './xlsx-workbook';
+import { checkJson, checkText } from './format-check';
+
+export async function runAnalyze(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    'as-of': { type: 'string' },
+    year: { type: 'string' },
+    lang: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('analyze takes one workbook: ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json]');
+  if (values.out !== undefined) {
+    throw new UsageError('--out (the workbook with the analysis sheets and native charts) is not available yet; use --json');
+  }
+  const file = positionals[0]!;
+  const lang = langOption(values.lang);
+  const grids = await readAllSheets(await openXlsx(file));
+  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year) });
+  const opts = { asOf: checked.as_of, ref: DEFAULT_REFERENCE, lang };
+  const rec = reconcile(checked.ledgers, opts);
+  const findings = [...checked.findings, ...rec.findings];
+  sortFindings(findings, new Map(grids.map((g, i) => [g.name, i])));
+  const result = { ...checked, findings, summary: summarise(findings) };
+  const analysis = analyse({ ledgers: checked.ledgers, matches: rec.matches, findings, ...opts });
+  const name = path.basename(file);
+  if (values.json) {
+    const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));
+    io.out(JSON.stringify({ ...checkJson(name, result), analysis: tables, charts: analysis.charts }, null, 2) + '\n');
+  } else {
+    io.out(checkText(name, result, grids.map((g) => g.name), lang));
+  }
+  return result.summary.error > 0 ? 1 : 0;
+}

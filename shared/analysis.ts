@@ -1,0 +1,386 @@
+/**
+ * Budget-execution analysis (analysis.md): the nine tables and their chart specs, computed from
+ * validated ledgers and the reconciliation's plan matches. Pure; money exact in fen, written as
+ * decimal strings; rates as numbers rounded to four places.
+ */
+import { Finding, Lang } from './findings';
+import { LedgerKind } from './ledgers';
+import { LedgerRow, ValidatedLedger } from './validate';
+import { Fen, fenToYuanString } from './money';
+import { ReferenceData } from './reference';
+import { IsoDate } from './dates';
+import { ENUMS } from './enums';
+import { isCapitalised } from './reconcile-assets';
+import { number, text } from './rule-findings';
+
+export type TableCell = string | number | boolean | null;
+
+export interface AnalysisTable {
+  title: string;
+  /** The sheet the table is written to, in the chosen language (a contract). */
+  sheet: string;
+  columns: string[];
+  rows: TableCell[][];
+}
+
+export interface ChartSpec {
+  sheet: string;
+  type: 'column_clustered' | 'column_stacked' | 'bar_clustered' | 'line' | 'pie';
+  title: string;
+  category: string;
+  series: string[];
+  /** Indices into the table's rows that the chart covers. */
+  rows: number[];
+}
+
+export const TABLE_KEYS = ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'departments', 'expenses', 'forecast'] as const;
+export type TableKey = (typeof TABLE_KEYS)[number];
+
+export interface Analysis {
+  as_of: IsoDate;
+  tables: Record<TableKey, AnalysisTable>;
+  charts: ChartSpec[];
+}
+
+const SHEETS: Record<TableKey, [string, string]> = {
+  summary: ['执行总览', 'Summary'],
+  monthly: ['月度执行', 'Monthly'],
+  methods: ['采购方式', 'Methods'],
+  plan_lines: ['计划明细', 'Plan lines'],
+  findings: ['异常清单', 'Findings'],
+  asset_trace: ['资产追溯', 'Asset trace'],
+  departments: ['部门对比', 'Departments'],
+  expenses: ['支出执行', 'Expenses'],
+  forecast: ['预算建议', 'Next-year budget'],
+};
+
+export function sheetName(key: TableKey, lang: Lang): string {
+  return SHEETS[key][lang === 'zh' ? 0 : 1];
+}
+
+export interface AnalysisInput {
+  ledgers: Partial<Record<LedgerKind, ValidatedLedger>>;
+  /** Valid purchase row index → plan row index (reconcilePurchases). */
+  matches: Map<number, number>;
+  findings: Finding[];
+  asOf: IsoDate;
+  ref: ReferenceData;
+  lang: Lang;
+}
+
+const money = (fen: number): string => fenToYuanString(fen as Fen);
+const rate = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
+const amountOf = (r: LedgerRow): number => number(r.values.amount) ?? 0;
+const qtyOf = (r: LedgerRow): number => number(r.values.quantity) ?? 0;
+const itemKey = (r: LedgerRow): string => text(r.values.item_code) ?? `name:${text(r.values.item_name) ?? ''}`;
+
+function add<K>(m: Map<K, number>, k: K, v: number): void {
+  m.set(k, (m.get(k) ?? 0) + v);
+}
+
+export function analyse(input: AnalysisInput): Analysis {
+  const { ledgers, matches, asOf, ref, lang } = input;
+  const zh = lang === 'zh';
+  const year = +asOf.slice(0, 4);
+  const month = +asOf.slice(5, 7);
+  const plans = ledgers.plan?.rows ?? [];
+  const purchases = ledgers.purchase?.rows ?? [];
+  const expenses = (ledgers.expense?.rows ?? []).filter((e) => e.valid && String(e.values.date) <= asOf);
+
+  // Plan lines of the year, and the purchases executed against them.
+  const lines = plans.map((r, i) => [r, i] as const).filter(([r]) => r.valid && r.values.year === year);
+  const lineSet = new Set(lines.map(([, i]) => i));
+  const executed: [LedgerRow, LedgerRow][] = [];
+  for (const [pi, li] of matches) {
+    const p = purchases[pi]!;
+    if (lineSet.has(li) && String(p.values.date) <= asOf) executed.push([p, plans[li]!]);
+  }
+  const executedIds = new Set(executed.map(([p]) => text(p.values.purchase_id)).filter((x): x is string => x !== null));
+  const paidBy = new Map<string, number>();
+  for (const e of expenses) {
+    const pid = text(e.values.purchase_id);
+    if (pid !== null && executedIds.has(pid)) add(paidBy, pid, amountOf(e));
+  }
+
+  const tables = {} as Record<TableKey, AnalysisTable>;
+  const table = (key: TableKey, titleZh: string, titleEn: string, columns: string[], rows: TableCell[][]) => {
+    tables[key] = { title: zh ? titleZh : titleEn, sheet: sheetName(key, lang), columns, rows };
+  };
+
+  // summary — one row per item of the plan, then the total.
+  {
+    type Acc = { code: string | null; name: string | null; planQty: number; plan: number; qty: number; exec: number; paid: number; atPlanPrice: number };
+    const items = new Map<string, Acc>();
+    const acc = (l: LedgerRow) => {
+      const k = itemKey(l);
+      let a = items.get(k);
+      if (!a) items.set(k, (a = { code: text(l.values.item_code), name: text(l.values.item_name), planQty: 0, plan: 0, qty: 0, exec: 0, paid: 0, atPlanPrice: 0 }));
+      return a;
+    };
+    for (const [l] of lines) {
+      const a = acc(l);
+      a.planQty += qtyOf(l);
+      a.plan += amountOf(l);
+    }
+    for (const [p, l] of executed) {
+      const a = acc(l);
+      a.qty += qtyOf(p);
+      a.exec += amountOf(p);
+      a.paid += paidBy.get(text(p.values.purchase_id) ?? '') ?? 0;
+      a.atPlanPrice += Math.round(qtyOf(p) * (number(l.values.unit_price) ?? 0));
+    }
+    const total: Acc = { code: null, name: zh ? '合计' : 'Total', planQty: 0, plan: 0, qty: 0, exec: 0, paid: 0, atPlanPrice: 0 };
+    const row = (a: Acc): TableCell[] => [
+      a.code, a.name, a.planQty, money(a.plan), a.qty, money(a.exec), money(a.paid), money(a.plan - a.exec),
+      rate(a.exec, a.plan), a.atPlanPrice === 0 ? null : rate(a.atPlanPrice - a.exec, a.atPlanPrice),
+    ];
+    const rows = [...items.values()].sort((a, b) => b.plan - a.plan).map((a) => {
+      for (const k of ['planQty', 'plan', 'qty', 'exec', 'paid', 'atPlanPrice'] as const) total[k] += a[k];
+      return row(a);
+    });
+    rows.push(row(total));
+    table('summary', '执行总览', 'Summary', ['item_code', 'item_name', 'plan_qty', 'plan_amount', 'exec_qty', 'exec_amount', 'paid_amount', 'remaining_amount', 'exec_rate', 'savings_rate'], rows);
+  }
+
+  // monthly — cumulative execution against 序时进度.
+  {
+    const yearPlan = lines.reduce((s, [l]) => s + amountOf(l), 0);
+    const byMonth = new Map<number, number>();
+    for (const [p] of executed) {
+      const d = String(p.values.date);
+      add(byMonth, +d.slice(0, 4) < year ? 0 : +d.slice(5, 7), amountOf(p));
+    }
+    const rows: TableCell[][] = [];
+    let cumulative = 0;
+    for (let m = byMonth.has(0) ? 0 : 1; m <= month; m++) {
+      cumulative += byMonth.get(m) ?? 0;
+      const cumRate = rate(cumulative, yearPlan);
+      const progress = Math.round((m / 12) * 10_000) / 10_000;
+      rows.push([m, money(byMonth.get(m) ?? 0), money(cumulative), cumRate, progress, cumRate === null ? null : Math.round((cumRate - progress) * 10_000) / 10_000]);
+    }
+    table('monthly', '月度执行', 'Monthly', ['month', 'exec_amount', 'cumulative_amount', 'cumulative_rate', 'time_progress', 'gap'], rows);
+  }
+
+  // methods — the methods used by executed purchases.
+  {
+    const count = new Map<string, number>();
+    const amount = new Map<string, number>();
+    const planned = new Map<string, number>();
+    for (const [p] of executed) {
+      add(count, String(p.values.method), 1);
+      add(amount, String(p.values.method), amountOf(p));
+    }
+    for (const [l] of lines) add(planned, String(l.values.method), amountOf(l));
+    const totalExec = [...amount.values()].reduce((a, b) => a + b, 0);
+    const rows = [...count.keys()]
+      .sort((a, b) => amount.get(b)! - amount.get(a)! || a.localeCompare(b))
+      .map((m) => [m, count.get(m)!, money(amount.get(m)!), rate(amount.get(m)!, totalExec), money(planned.get(m) ?? 0)]);
+    table('methods', '采购方式', 'Methods', ['method', 'purchase_count', 'exec_amount', 'share', 'plan_amount'], rows);
+  }
+
+  // plan_lines — each line's execution and status.
+  {
+    const qty = new Map<LedgerRow, number>();
+    const amt = new Map<LedgerRow, number>();
+    for (const [p, l] of executed) {
+      add(qty, l, qtyOf(p));
+      add(amt, l, amountOf(p));
+    }
+    const rows = lines.map(([l]) => {
+      const pq = qtyOf(l);
+      const pa = amountOf(l);
+      const eq = qty.get(l) ?? 0;
+      const ea = amt.get(l) ?? 0;
+      const status = !qty.has(l) ? 'not_started' : eq > pq || ea > pa ? 'over_plan' : eq === pq && ea <= pa ? 'completed' : 'in_progress';
+      return [
+        String(l.values.plan_id), text(l.values.department), text(l.values.item_code), text(l.values.item_name), String(l.values.method),
+        pq, money(number(l.values.unit_price) ?? 0), money(pa), eq, money(ea), pq - eq, money(pa - ea), status,
+      ];
+    });
+    table('plan_lines', '计划明细', 'Plan lines', ['plan_id', 'department', 'item_code', 'item_name', 'method', 'plan_qty', 'plan_unit_price', 'plan_amount', 'exec_qty', 'exec_amount', 'remaining_qty', 'remaining_amount', 'status'], rows);
+  }
+
+  // findings — errors, warnings, info; within each by ledger and row.
+  {
+    const sev = { error: 0, warning: 1, info: 2 } as const;
+    const rows = [...input.findings]
+      .sort((a, b) => sev[a.severity] - sev[b.severity] || (a.ledger ?? '').localeCompare(b.ledger ?? '') || (a.sheet ?? '').localeCompare(b.sheet ?? '') || (a.row ?? 0) - (b.row ?? 0))
+      .map((f) => [
+        f.severity, f.code, f.ledger ?? null, f.sheet ?? null, f.row ?? null, f.column ?? null,
+        f.ids ? Object.entries(f.ids).map(([k, v]) => `${k}=${v}`).join(', ') : null, f.value ?? null, f.expected ?? null, f.message,
+      ]);
+    table('findings', '异常清单', 'Findings', ['severity', 'code', 'ledger', 'sheet', 'row', 'column', 'ids', 'value', 'expected', 'message'], rows);
+  }
+
+  // asset_trace — every capitalised purchase, its cards and what happened to them.
+  {
+    const statuses = Object.keys(ENUMS.asset_status);
+    const cards = new Map<string, LedgerRow[]>();
+    for (const a of ledgers.asset?.rows ?? []) {
+      const pid = text(a.values.purchase_id);
+      if (a.valid && pid !== null) cards.set(pid, [...(cards.get(pid) ?? []), a]);
+    }
+    const events = new Map<string, LedgerRow[]>();
+    for (const e of ledgers.asset_event?.rows ?? []) {
+      const id = text(e.values.asset_id);
+      if (e.valid && id !== null && String(e.values.date) <= asOf) events.set(id, [...(events.get(id) ?? []), e]);
+    }
+    const rows: TableCell[][] = [];
+    for (const p of purchases) {
+      if (!p.valid || String(p.values.date) > asOf || !isCapitalised(p, ref.thresholds.capitalisation_fen)) continue;
+      const mine = cards.get(text(p.values.purchase_id) ?? '') ?? [];
+      const counts = statuses.map((s) => mine.filter((a) => a.values.status === s).length);
+      const evs = mine.flatMap((a) => events.get(text(a.values.asset_id) ?? '') ?? []);
+      const repairs = evs.filter((e) => e.values.event === 'repair');
+      const last = evs.map((e) => String(e.values.date)).sort().pop() ?? null;
+      rows.push([
+        text(p.values.purchase_id), text(p.values.item_code), text(p.values.item_name), String(p.values.date), qtyOf(p), mine.length,
+        money(mine.reduce((s, a) => s + (number(a.values.value) ?? 0), 0)), ...counts, repairs.length,
+        money(repairs.reduce((s, e) => s + (number(e.values.cost) ?? 0), 0)), last,
+      ]);
+    }
+    table('asset_trace', '资产追溯', 'Asset trace', ['purchase_id', 'item_code', 'item_name', 'date', 'quantity', 'cards', 'cards_value', ...statuses, 'repair_events', 'repair_cost', 'last_event_date'], rows);
+  }
+
+  // departments — plan, execution, spending and budget by department.
+  {
+    const blank = zh ? '未填部门' : '(no department)';
+    const dept = (r: LedgerRow) => text(r.values.department) ?? blank;
+    const plan = new Map<string, number>();
+    const exec = new Map<string, number>();
+    const spent = new Map<string, number>();
+    const budget = new Map<string, number>();
+    for (const [l] of lines) add(plan, dept(l), amountOf(l));
+    for (const [p, l] of executed) add(exec, text(p.values.department) ?? dept(l), amountOf(p));
+    for (const e of expenses) if (String(e.values.date).startsWith(String(year))) add(spent, dept(e), amountOf(e));
+    for (const b of ledgers.budget?.rows ?? []) if (b.valid && b.values.year === year) add(budget, dept(b), amountOf(b));
+    const names = [...new Set([...plan.keys(), ...exec.keys(), ...spent.keys(), ...budget.keys()])].sort((a, b) => a.localeCompare(b, 'zh'));
+    const rows = names.map((d) => [
+      d, money(plan.get(d) ?? 0), money(exec.get(d) ?? 0), rate(exec.get(d) ?? 0, plan.get(d) ?? 0), money(spent.get(d) ?? 0),
+      money(budget.get(d) ?? 0), rate(spent.get(d) ?? 0, budget.get(d) ?? 0), null, null, null, null,
+    ]);
+    table('departments', '部门对比', 'Departments', ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate', 'prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'], rows);
+  }
+
+  // expenses — econ class × department, with a subtotal per class.
+  {
+    const blank = zh ? '未填部门' : '(no department)';
+    const budget = new Map<string, number>();
+    const spent = new Map<string, number>();
+    const key = (cls: string, d: string) => `${cls}\u0000${d}`;
+    for (const b of ledgers.budget?.rows ?? []) if (b.valid && b.values.year === year) add(budget, key(String(b.values.econ_class), text(b.values.department) ?? blank), amountOf(b));
+    for (const e of expenses) if (String(e.values.date).startsWith(String(year))) add(spent, key(String(e.values.econ_class), text(e.values.department) ?? blank), amountOf(e));
+    const keys = [...new Set([...budget.keys(), ...spent.keys()])].sort();
+    const sangong = new Set(ref.sangong_classes);
+    const rows: TableCell[][] = [];
+    let cls: string | null = null;
+    let sb = 0;
+    let ss = 0;
+    const subtotal = () => {
+      if (cls === null) return;
+      rows.push([cls, ref.econ_classes[cls] ?? null, zh ? '小计' : 'Subtotal', money(sb), money(ss), rate(ss, sb), money(sb - ss), sangong.has(cls)]);
+    };
+    for (const k of keys) {
+      const [c, d] = k.split('\u0000') as [string, string];
+      if (c !== cls) {
+        subtotal();
+        cls = c;
+        sb = 0;
+        ss = 0;
+      }
+      const b = budget.get(k) ?? 0;
+      const s = spent.get(k) ?? 0;
+      sb += b;
+      ss += s;
+      rows.push([c, ref.econ_classes[c] ?? null, d, money(b), money(s), rate(s, b), money(b - s), sangong.has(c)]);
+    }
+    subtotal();
+    table('expenses', '支出执行', 'Expenses', ['econ_class', 'econ_name', 'department', 'budget_amount', 'spent_amount', 'rate', 'remaining_amount', 'sangong'], rows);
+  }
+
+  // forecast — next year's budget suggestion per item.
+  {
+    type Item = { code: string | null; name: string | null; byYear: Map<number, number>; prices: number[] };
+    const items = new Map<string, Item>();
+    const item = (r: LedgerRow) => {
+      const k = itemKey(r);
+      let it = items.get(k);
+      if (!it) items.set(k, (it = { code: text(r.values.item_code), name: text(r.values.item_name), byYear: new Map(), prices: [] }));
+      return it;
+    };
+    for (const p of purchases) {
+      if (!p.valid || String(p.values.date) > asOf) continue;
+      const y = +String(p.values.date).slice(0, 4);
+      if (y < year - 2) continue;
+      const it = item(p);
+      add(it.byYear, y, amountOf(p));
+      if (y === year && number(p.values.unit_price) !== null) it.prices.push(p.values.unit_price as number);
+    }
+    for (const [l] of lines) item(l);
+    const lifeOf = (code: string | null) => ref.useful_life_years.find((u) => (code ?? '').startsWith(u.prefix))?.years ?? 6;
+    const median = (xs: number[]) => {
+      if (xs.length === 0) return null;
+      const s = [...xs].sort((a, b) => a - b);
+      const m = Math.floor(s.length / 2);
+      return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+    };
+    const endOfNext = `${year + 1}-12-31`;
+    const rows = [...items.values()].map((it) => {
+      const y2 = it.byYear.get(year - 2) ?? 0;
+      const y1 = it.byYear.get(year - 1) ?? 0;
+      const y0 = Math.round(((it.byYear.get(year) ?? 0) * 12) / month);
+      const points = [[year - 2, y2], [year - 1, y1], [year, y0]].filter(([y]) => it.byYear.has(y!) || y === year) as [number, number][];
+      const trend = Math.max(0, Math.round(leastSquaresAt(points, year + 1)));
+      const due = (ledgers.asset?.rows ?? []).filter((a) => {
+        if (!a.valid || text(a.values.item_code) !== it.code || it.code === null || a.values.status !== 'in_use') return false;
+        const acquired = String(a.values.acquired_date);
+        const life = lifeOf(it.code);
+        return `${+acquired.slice(0, 4) + life}${acquired.slice(4)}` <= endOfNext;
+      });
+      const unit = median(it.prices) ?? median(due.map((a) => number(a.values.value) ?? 0)) ?? 0;
+      const replacement = due.length * unit;
+      const suggested = Math.ceil(Math.max(trend, replacement) / 10_000) * 10_000;
+      return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), due.length, money(replacement), money(suggested)];
+    });
+    table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount'], rows);
+  }
+
+  return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };
+}
+
+/** Least-squares line through (year, amount) points, read at x; a single point is flat. */
+function leastSquaresAt(points: [number, number][], x: number): number {
+  if (points.length === 1) return points[0]![1];
+  const n = points.length;
+  const mx = points.reduce((s, [a]) => s + a, 0) / n;
+  const my = points.reduce((s, [, b]) => s + b, 0) / n;
+  const sxx = points.reduce((s, [a]) => s + (a - mx) ** 2, 0);
+  const sxy = points.reduce((s, [a, b]) => s + (a - mx) * (b - my), 0);
+  return my + (sxx === 0 ? 0 : (sxy / sxx) * (x - mx));
+}
+
+function topBy(t: AnalysisTable, column: string, n: number, exclude: (r: TableCell[]) => boolean = () => false): number[] {
+  const c = t.columns.indexOf(column);
+  return t.rows
+    .map((r, i) => [r, i] as const)
+    .filter(([r]) => !exclude(r))
+    .sort((a, b) => Number(b[0][c]) - Number(a[0][c]))
+    .slice(0, n)
+    .map(([, i]) => i)
+    .sort((a, b) => a - b);
+}
+
+function chartSpecs(t: Record<TableKey, AnalysisTable>, lang: Lang): ChartSpec[] {
+  const zh = lang === 'zh';
+  const all = (key: TableKey) => t[key].rows.map((_, i) => i);
+  const summaryRows = t.summary.rows.length - 1; // not the total
+  const subtotal = zh ? '小计' : 'Subtotal';
+  return [
+    { sheet: t.summary.sheet, type: 'column_clustered', title: zh ? '计划与执行' : 'Plan and execution', category: 'item_name', series: ['plan_amount', 'exec_amount'], rows: topBy(t.summary, 'plan_amount', 10, (r) => t.summary.rows.indexOf(r) === summaryRows) },
+    { sheet: t.monthly.sheet, type: 'line', title: zh ? '累计执行进度' : 'Cumulative execution', category: 'month', series: ['cumulative_rate', 'time_progress'], rows: all('monthly') },
+    { sheet: t.methods.sheet, type: 'pie', title: zh ? '采购方式构成' : 'Methods', category: 'method', series: ['exec_amount'], rows: all('methods') },
+    { sheet: t.asset_trace.sheet, type: 'column_stacked', title: zh ? '资产状态' : 'Asset status', category: 'purchase_id', series: ['in_use', 'repair', 'idle', 'lent', 'transferred', 'pending_disposal', 'disposed'], rows: topBy(t.asset_trace, 'cards', 10) },
+    { sheet: t.departments.sheet, type: 'bar_clustered', title: zh ? '部门执行率' : 'Execution by department', category: 'department', series: ['exec_rate', 'expense_rate'], rows: all('departments') },
+    { sheet: t.expenses.sheet, type: 'column_clustered', title: zh ? '预算与支出' : 'Budget and spending', category: 'econ_class', series: ['budget_amount', 'spent_amount'], rows: t.expenses.rows.map((r, i) => [r, i] as const).filter(([r]) => r[2] === subtotal).map(([, i]) => i) },
+  ];
+}
