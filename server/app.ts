@@ -13,7 +13,8 @@ import { Db } from './db';
 import { authenticate, createToken, hashToken, requireRole } from './auth';
 import { HttpError, errorHandler, fromZod } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
-import { getSnapshot, listSnapshots, periodFindings } from './snapshot-service';
+import { getSnapshot, listSnapshots } from './snapshot-service';
+import { periodAnalysis, periodFindings } from './analysis-service';
 import { openApiDocument, RouteDoc } from './openapi';
 import { ChunkCache } from './chunk-cache';
 
@@ -148,10 +149,16 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       handler: async (req, res) => res.json(await getSnapshot(db, req.auth!, String(req.params.id), req.query)),
     },
     {
-      method: 'get', path: '/findings', role: 'clerk', summary: 'Findings of the current snapshots of a period',
+      method: 'get', path: '/findings', role: 'clerk', summary: 'Findings of a period: validation of its current snapshots and their reconciliation',
       query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
-      responses: { 200: 'findings', 400: 'bad query' },
-      handler: async (req, res) => res.json(await periodFindings(db, req.auth!, req.query)),
+      responses: { 200: 'findings', 400: 'bad query', 404: 'unit not visible' },
+      handler: async (req, res) => res.json(await periodFindings(db, req.auth!, req.query, opts.push.ref)),
+    },
+    {
+      method: 'get', path: '/analysis', role: 'clerk', summary: 'Budget-execution analysis of a period: {as_of, tables, charts}',
+      query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
+      responses: { 200: 'analysis', 400: 'bad query', 404: 'unit not visible' },
+      handler: async (req, res) => res.json(await periodAnalysis(db, req.auth!, req.query, opts.push.ref)),
     },
     {
       method: 'get', path: '/me', role: 'clerk', summary: 'The token’s unit and role',

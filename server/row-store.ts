@@ -5,6 +5,7 @@
 import { QueryTypes, Transaction } from 'sequelize';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { SnapshotRow } from '../shared/api';
+import { LedgerRow } from '../shared/validate';
 import { fenToYuanString } from '../shared/money';
 import { Db } from './db';
 import { ROW_TABLE, ROWS_PER_STATEMENT, quoteName as q } from './row-sql';
@@ -87,4 +88,28 @@ export async function countRows(db: Db, kind: LedgerKind, snapshotId?: number): 
     type: QueryTypes.SELECT,
   });
   return Number(r?.n ?? 0);
+}
+
+/** All rows of a snapshot as the shared core's typed rows (money in fen), for reconciliation. */
+export async function loadLedgerRows(db: Db, kind: LedgerKind, snapshotId: number): Promise<LedgerRow[]> {
+  const records = await db.sequelize.query<Record<string, unknown>>(`SELECT * FROM ${q(ROW_TABLE[kind])} WHERE snapshot_id = :id ORDER BY id`, {
+    replacements: { id: snapshotId },
+    type: QueryTypes.SELECT,
+  });
+  return records.map((r) => {
+    const values: Record<string, string | number | null> = {};
+    for (const f of LEDGERS[kind].fields) {
+      const v = r[f.name];
+      if (v === null || v === undefined) values[f.name] = null;
+      else if (f.type === 'money' || f.type === 'qty' || f.type === 'year') values[f.name] = Number(v);
+      else values[f.name] = String(v);
+    }
+    return {
+      sheet: String(r.sheet),
+      row: Number(r.source_row),
+      valid: r.valid === true || r.valid === 1,
+      values,
+      raw: r.raw ? (JSON.parse(String(r.raw)) as Record<string, string>) : {},
+    };
+  });
 }

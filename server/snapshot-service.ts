@@ -1,8 +1,7 @@
-/** Reading snapshots back: the list, one snapshot with its rows in pages, and a period's findings. */
+/** Reading snapshots back: the list, and one snapshot with its rows in pages. */
 import { z } from 'zod';
 import { LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { FindingsResponse, PeriodSchema, SnapshotMeta, SnapshotResponse, PushOpenRequest } from '../shared/api';
-import { Finding, Lang, summarise } from '../shared/findings';
+import { PeriodSchema, SnapshotMeta, SnapshotResponse, PushOpenRequest } from '../shared/api';
 import { Db } from './db';
 import { Auth, unitScope } from './auth';
 import { fromZod, notFound } from './http-errors';
@@ -69,37 +68,4 @@ export async function getSnapshot(db: Db, auth: Auth, idText: string, query: unk
   const kind = s.kind as LedgerKind;
   const [rows, total] = await Promise.all([readRows(db, kind, s.id, page.data.offset, page.data.limit), countRows(db, kind, s.id)]);
   return { snapshot: await meta(db, s, unitCode), rows, offset: page.data.offset, limit: page.data.limit, total };
-}
-
-const FindingsQuery = z.object({ period: PeriodSchema, unit: z.string().optional(), lang: z.enum(['zh', 'en']).optional() });
-
-/** The findings stored with the current snapshots of the period. */
-export async function periodFindings(db: Db, auth: Auth, query: unknown): Promise<FindingsResponse> {
-  const q = FindingsQuery.safeParse(query);
-  if (!q.success) throw fromZod(q.error.issues);
-  const unit = await unitScope(db, auth, q.data.unit);
-  const lang: Lang = q.data.lang ?? 'zh';
-  const heads = await db.models.LedgerHead.findAll({ where: { unit_id: unit.id, period: q.data.period } });
-  const stored = heads.length
-    ? await db.models.StoredFinding.findAll({ where: { snapshot_id: heads.map((h) => h.snapshot_id) }, order: [['id', 'ASC']] })
-    : [];
-  const findings = stored.map((f) => {
-    const out: Finding & { unit: string; snapshot_id: number } = {
-      code: f.code as Finding['code'],
-      severity: f.severity as Finding['severity'],
-      message: lang === 'en' ? f.message_en : f.message_zh,
-      unit: unit.code,
-      snapshot_id: f.snapshot_id,
-    };
-    if (f.ledger) out.ledger = f.ledger as LedgerKind;
-    if (f.sheet) out.sheet = f.sheet;
-    if (f.row !== null) out.row = f.row;
-    if (f.column) out.column = f.column;
-    if (f.field) out.field = f.field;
-    if (f.ids) out.ids = JSON.parse(f.ids) as Record<string, string>;
-    if (f.value !== null) out.value = f.value;
-    if (f.expected !== null) out.expected = f.expected;
-    return out;
-  });
-  return { period: q.data.period, findings, summary: summarise(findings) };
 }

@@ -164,6 +164,24 @@ describe('ledger-sync push and token create', function () {
     assert.equal(await s.db.models.Snapshot.count(), 6);
   });
 
+  it("the service's findings and analysis of the pushed sample equal the CLI's analyze", async () => {
+    const local = JSON.parse((await cli('analyze', SAMPLE, '--json', '--as-of', '2024-06')).out);
+    await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06');
+    const auth = { server: url, token: s.tokens.clerkA };
+    const remote = await apiRequest<{ as_of: string; unit: string; tables: Record<string, { columns: string[]; rows: unknown[][] }>; charts: unknown[] }>(auth, 'GET', '/analysis?period=2024-06');
+    assert.equal(remote.as_of, '2024-06-30');
+    for (const key of ['summary', 'monthly', 'methods', 'plan_lines', 'asset_trace', 'departments', 'expenses', 'forecast']) {
+      assert.deepEqual(remote.tables[key], local.analysis[key], key);
+    }
+    assert.deepEqual(remote.charts, local.charts);
+    // I02 is about a sheet of the workbook that is no ledger: nothing of it is pushed.
+    const shape = (f: { code: string; sheet: string; row?: number; column?: string; ids?: unknown; message: string }) => JSON.stringify([f.code, f.sheet, f.row, f.column, f.ids, f.message]);
+    const withoutI02 = local.findings.filter((f: { code: string }) => f.code !== 'I02');
+    const findings = await apiRequest<{ findings: { code: string; sheet: string; row?: number; column?: string; ids?: unknown; message: string }[] }>(auth, 'GET', '/findings?period=2024-06');
+    assert.deepEqual(findings.findings.map(shape).sort(), withoutI02.map(shape).sort());
+    assert.deepEqual(remote.tables.findings!.rows, local.analysis.findings.rows.filter((r: unknown[]) => r[1] !== 'I02'));
+  });
+
   it('reads --server and --token from the environment', async () => {
     process.env.LEDGER_SYNC_SERVER = url;
     process.env.LEDGER_SYNC_TOKEN = s.tokens.clerkB;
