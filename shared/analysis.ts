@@ -11,7 +11,7 @@ import { ReferenceData } from './reference';
 import { IsoDate } from './dates';
 import { ENUMS } from './enums';
 import { isCapitalised } from './reconcile-assets';
-import { number, text } from './rule-findings';
+import { number, pushTo, text } from './rule-findings';
 
 export type TableCell = string | number | boolean | null;
 
@@ -218,12 +218,12 @@ export function analyse(input: AnalysisInput): Analysis {
     const cards = new Map<string, LedgerRow[]>();
     for (const a of ledgers.asset?.rows ?? []) {
       const pid = text(a.values.purchase_id);
-      if (a.valid && pid !== null) cards.set(pid, [...(cards.get(pid) ?? []), a]);
+      if (a.valid && pid !== null) pushTo(cards, pid, a);
     }
     const events = new Map<string, LedgerRow[]>();
     for (const e of ledgers.asset_event?.rows ?? []) {
       const id = text(e.values.asset_id);
-      if (e.valid && id !== null && String(e.values.date) <= asOf) events.set(id, [...(events.get(id) ?? []), e]);
+      if (e.valid && id !== null && String(e.values.date) <= asOf) pushTo(events, id, e);
     }
     const rows: TableCell[][] = [];
     for (const p of purchases) {

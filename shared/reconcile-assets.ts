@@ -5,7 +5,7 @@
 import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { Fen, fenToYuanString } from './money';
-import { RuleFindings, RuleOptions, byDate, idsOf, number, takingPart, text } from './rule-findings';
+import { RuleFindings, RuleOptions, byDate, idsOf, number, pushTo, takingPart, text } from './rule-findings';
 
 const PURCHASE_IDS = ['purchase_id', 'plan_id'];
 const ASSET_IDS = ['asset_id', 'purchase_id'];
@@ -40,7 +40,7 @@ export function reconcileAssets(
     const a = assets[i]!;
     const pid = text(a.values.purchase_id);
     if (pid === null) continue;
-    cards.set(pid, [...(cards.get(pid) ?? []), a]);
+    pushTo(cards, pid, a);
     if (!anyPurchaseId.has(pid)) out.add(asset!, 'A04', a, 'purchase_id', idsOf(a, ASSET_IDS), pid);
     const p = validPurchase.get(pid);
     const acquired = text(a.values.acquired_date);

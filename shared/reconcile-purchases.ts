@@ -6,7 +6,7 @@ import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { IsoDate, addDays } from './dates';
 import { fenToYuanString, Fen } from './money';
-import { RuleFindings, RuleOptions, byDate, number as num, takingPart, text as str } from './rule-findings';
+import { RuleFindings, RuleOptions, byDate, number as num, pushTo, takingPart, text as str } from './rule-findings';
 
 export interface PurchaseReconciliation {
   findings: Finding[];
@@ -38,6 +38,16 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
   // Purchases that take part: valid, dated on or before the as-of date; by date, then sheet row.
   const order = byDate(purchaseRows, takingPart(purchaseRows, o.asOf, 'date'), 'date');
 
+  // Valid plan lines by year and code, and by year and name, for matching without plan_id.
+  const linesByCode = new Map<string, number[]>();
+  const linesByName = new Map<string, number[]>();
+  planRows.forEach((l, k) => {
+    if (!l.valid) return;
+    const code = str(l.values.item_code);
+    if (code !== null) pushTo(linesByCode, `${l.values.year}|${code}`, k);
+    const name = `${l.values.year}|${str(l.values.item_name)}`;
+    pushTo(linesByName, name, k);
+  });
   const cumQty = new Map<number, number>();
   const cumAmount = new Map<number, number>();
   const sameItem = (p: LedgerRow, l: LedgerRow) => {
@@ -63,14 +73,19 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
       }
     } else {
       const pYear = +String(pv.date).slice(0, 4);
-      const candidates: number[] = [];
-      planRows.forEach((l, k) => {
-        if (!l.valid || l.values.year !== pYear || !sameItem(p, l)) return;
-        const pd = str(pv.department);
-        const ld = str(l.values.department);
-        if (pd !== null && ld !== null && pd !== ld) return;
-        candidates.push(k);
-      });
+      const pc = str(pv.item_code);
+      const pn = str(pv.item_name);
+      // Lines of the year with the same code (both coded), or the same name (either without a code).
+      const pool = [...(pc !== null ? (linesByCode.get(`${pYear}|${pc}`) ?? []) : []), ...(linesByName.get(`${pYear}|${pn}`) ?? [])];
+      const candidates = [...new Set(pool)]
+        .filter((k) => {
+          const l = planRows[k]!;
+          if (!sameItem(p, l)) return false;
+          const pd = str(pv.department);
+          const ld = str(l.values.department);
+          return pd === null || ld === null || pd === ld;
+        })
+        .sort((a, b) => a - b);
       if (candidates.length === 0) {
         out.add(purchase!, 'P01', p, null, own);
         continue;
@@ -133,7 +148,7 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
     const code = str(v.item_code);
     if (code === null || v.method === 'public_tender' || (num(v.amount) ?? 0) >= threshold) continue;
     const key = `${code}\u0000${str(v.department) ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    pushTo(groups, key, i);
   }
   const split = new Map<number, number>();
   for (const members of groups.values()) {

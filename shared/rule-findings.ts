@@ -64,3 +64,10 @@ export function takingPart(rows: readonly LedgerRow[], asOf: IsoDate, dateField:
 export function byDate(rows: readonly LedgerRow[], indices: number[], dateField: string): number[] {
   return [...indices].sort((a, b) => String(rows[a]!.values[dateField]).localeCompare(String(rows[b]!.values[dateField])) || a - b);
 }
+
+/** Appends to the list under a key (a list per key, built in one pass). */
+export function pushTo<K, V>(m: Map<K, V[]>, key: K, value: V): void {
+  const list = m.get(key);
+  if (list) list.push(value);
+  else m.set(key, [value]);
+}
