@@ -60,52 +60,57 @@ async function main(): Promise<void> {
   const ledger = local.ledgers.purchase!;
   console.log(`read and checked the workbook locally in ${((Date.now() - tRead) / 1000).toFixed(2)} s (not timed below)`);
 
-  // The product: the service in its own process, on a fresh SQLite file.
-  const dbFile = path.join(OUT, 'push-bench.sqlite');
-  for (const f of [dbFile, dbFile + '-wal', dbFile + '-shm']) rmSync(f, { force: true });
-  const setup = await openDb(`sqlite:${dbFile}`);
-  const { token } = await createToken(setup, { unit: 'BENCH', role: 'clerk' });
-  await setup.close();
-  const server = await startServer(`sqlite:${dbFile}`);
-  let pushMs: number;
-  let rss: number;
-  try {
-    const t0 = process.hrtime.bigint();
-    const r = await pushLedger({ server: server.url, token }, prepared!);
-    pushMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    rss = peakRssMb(server.pid);
-    console.log(`push: snapshot ${r.snapshot_id}, ${r.row_count} rows stored, findings ${JSON.stringify(r.findings_summary)}`);
-  } finally {
-    server.stop();
-  }
-
-  // The baseline: the same typed rows into the same table (the product's migrations, its index),
-  // raw better-sqlite3, one prepared statement, one transaction.
-  const rawFile = path.join(OUT, 'raw-bench.sqlite');
-  for (const f of [rawFile, rawFile + '-wal', rawFile + '-shm']) rmSync(f, { force: true });
-  await (await openDb(`sqlite:${rawFile}`)).close();
-  const raw = new Database(rawFile);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  // The parent rows the foreign keys ask for, as the product has them.
-  raw.exec(`INSERT INTO units (id, code, created_at) VALUES (1, 'RAW', '2024-06-30')`);
-  raw.exec(`INSERT INTO snapshots (id, unit_id, kind, period, content_hash, row_count, source_workbook, head, token_id, created_by, created_at,
-    findings_error, findings_warning, findings_info) VALUES (1, 1, 'purchase', '2024-06', '', 0, 'x', '{}', 1, 'raw', '2024-06-30', 0, 0, 0)`);
   const fields = LEDGERS.purchase.fields.map((f) => f.name);
   const cols = ['snapshot_id', 'sheet', 'source_row', 'valid', 'raw', ...fields];
-  const stmt = raw.prepare(`INSERT INTO purchase_rows (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
-  const t1 = process.hrtime.bigint();
-  raw.transaction(() => {
-    for (const row of ledger.rows) {
-      stmt.run(1, row.sheet, row.row, row.valid ? 1 : 0, Object.keys(row.raw).length ? JSON.stringify(row.raw) : null, ...fields.map((f) => row.values[f] ?? null));
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+  let pushMs = Infinity;
+  let rawMs = Infinity;
+  let rss = 0;
+  // Each side runs several times on fresh files, alternating; each keeps its best run.
+  for (let round = 0; round < repeats; round++) {
+    // The product: the service in its own process, on a fresh SQLite file.
+    const dbFile = path.join(OUT, 'push-bench.sqlite');
+    for (const f of [dbFile, dbFile + '-wal', dbFile + '-shm']) rmSync(f, { force: true });
+    const setup = await openDb(`sqlite:${dbFile}`);
+    const { token } = await createToken(setup, { unit: 'BENCH', role: 'clerk' });
+    await setup.close();
+    const server = await startServer(`sqlite:${dbFile}`);
+    try {
+      const t0 = process.hrtime.bigint();
+      const r = await pushLedger({ server: server.url, token }, prepared!);
+      pushMs = Math.min(pushMs, Number(process.hrtime.bigint() - t0) / 1e6);
+      rss = Math.max(rss, peakRssMb(server.pid));
+      if (round === 0) console.log(`push: snapshot ${r.snapshot_id}, ${r.row_count} rows stored, findings ${JSON.stringify(r.findings_summary)}`);
+    } finally {
+      server.stop();
     }
-  })();
-  const rawMs = Number(process.hrtime.bigint() - t1) / 1e6;
-  raw.close();
+
+    // The baseline: the same typed rows into the same table (the product's migrations, its index),
+    // raw better-sqlite3, one prepared statement, one transaction.
+    const rawFile = path.join(OUT, 'raw-bench.sqlite');
+    for (const f of [rawFile, rawFile + '-wal', rawFile + '-shm']) rmSync(f, { force: true });
+    await (await openDb(`sqlite:${rawFile}`)).close();
+    const raw = new Database(rawFile);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    // The parent rows the foreign keys ask for, as the product has them.
+    raw.exec(`INSERT INTO units (id, code, created_at) VALUES (1, 'RAW', '2024-06-30')`);
+    raw.exec(`INSERT INTO snapshots (id, unit_id, kind, period, content_hash, row_count, source_workbook, head, token_id, created_by, created_at,
+      findings_error, findings_warning, findings_info) VALUES (1, 1, 'purchase', '2024-06', '', 0, 'x', '{}', 1, 'raw', '2024-06-30', 0, 0, 0)`);
+    const stmt = raw.prepare(`INSERT INTO purchase_rows (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
+    const t1 = process.hrtime.bigint();
+    raw.transaction(() => {
+      for (const row of ledger.rows) {
+        stmt.run(1, row.sheet, row.row, row.valid ? 1 : 0, Object.keys(row.raw).length ? JSON.stringify(row.raw) : null, ...fields.map((f) => row.values[f] ?? null));
+      }
+    })();
+    rawMs = Math.min(rawMs, Number(process.hrtime.bigint() - t1) / 1e6);
+    raw.close();
+  }
 
   const n = ledger.rows.length;
-  console.log(`push over HTTP (open, ${Math.ceil(n / 10_000)} chunks, commit): ${(pushMs / 1000).toFixed(2)} s, ${Math.round(n / (pushMs / 1000))} rows/s`);
-  console.log(`raw better-sqlite3 insert: ${(rawMs / 1000).toFixed(2)} s, ${Math.round(n / (rawMs / 1000))} rows/s`);
+  console.log(`push over HTTP (open, ${Math.ceil(n / 10_000)} chunks, commit), best of ${repeats}: ${(pushMs / 1000).toFixed(2)} s, ${Math.round(n / (pushMs / 1000))} rows/s`);
+  console.log(`raw better-sqlite3 insert, best of ${repeats}: ${(rawMs / 1000).toFixed(2)} s, ${Math.round(n / (rawMs / 1000))} rows/s`);
   console.log(`server peak RSS: ${rss.toFixed(0)} MB (goal < 400 MB)`);
   console.log(`ratio=${(pushMs / rawMs).toFixed(3)} goal<=4`);
 }
