@@ -56,51 +56,18 @@ function runSql(conn: SqliteConnection, sql: string, params: unknown[]): Promise
   return new Promise((resolve, reject) => conn.run(sql, params, (err) => (err ? reject(err) : resolve())));
 }
 
-/** One page of a snapshot's rows, in stored order (sheet order, then row). */
-export async function readRows(db: Db, kind: LedgerKind, snapshotId: number, offset: number, limit: number): Promise<SnapshotRow[]> {
+/** A snapshot's rows as the shared core's typed rows (money in fen), in stored order. */
+export async function loadLedgerRows(db: Db, kind: LedgerKind, snapshotId: number, page?: { offset: number; limit: number }): Promise<LedgerRow[]> {
   const records = await db.sequelize.query<Record<string, unknown>>(
-    `SELECT * FROM ${q(ROW_TABLE[kind])} WHERE snapshot_id = :id ORDER BY id LIMIT :limit OFFSET :offset`,
-    { replacements: { id: snapshotId, limit, offset }, type: QueryTypes.SELECT },
+    `SELECT * FROM ${q(ROW_TABLE[kind])} WHERE snapshot_id = :id ORDER BY id${page ? ' LIMIT :limit OFFSET :offset' : ''}`,
+    { replacements: { id: snapshotId, ...page }, type: QueryTypes.SELECT },
   );
   return records.map((r) => {
     const values: Record<string, string | number | null> = {};
     for (const f of LEDGERS[kind].fields) {
       const v = r[f.name];
       if (v === null || v === undefined) values[f.name] = null;
-      else if (f.type === 'money') values[f.name] = fenToYuanString(Number(v));
-      else if (f.type === 'qty' || f.type === 'year') values[f.name] = Number(v);
-      else values[f.name] = String(v);
-    }
-    return {
-      sheet: String(r.sheet),
-      row: Number(r.source_row),
-      valid: r.valid === true || r.valid === 1,
-      values,
-      raw: r.raw ? (JSON.parse(String(r.raw)) as Record<string, string>) : {},
-    };
-  });
-}
-
-export async function countRows(db: Db, kind: LedgerKind, snapshotId?: number): Promise<number> {
-  const where = snapshotId === undefined ? '' : ' WHERE snapshot_id = :id';
-  const [r] = await db.sequelize.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${q(ROW_TABLE[kind])}${where}`, {
-    replacements: { id: snapshotId ?? null },
-    type: QueryTypes.SELECT,
-  });
-  return Number(r?.n ?? 0);
-}
-
-/** All rows of a snapshot as the shared core's typed rows (money in fen), for reconciliation. */
-export async function loadLedgerRows(db: Db, kind: LedgerKind, snapshotId: number): Promise<LedgerRow[]> {
-  const records = await db.sequelize.query<Record<string, unknown>>(`SELECT * FROM ${q(ROW_TABLE[kind])} WHERE snapshot_id = :id ORDER BY id`, {
-    replacements: { id: snapshotId },
-    type: QueryTypes.SELECT,
-  });
-  return records.map((r) => {
-    const values: Record<string, string | number | null> = {};
-    for (const f of LEDGERS[kind].fields) {
-      const v = r[f.name];
-      if (v === null || v === undefined) values[f.name] = null;
+      // pg answers BIGINT as a string.
       else if (f.type === 'money' || f.type === 'qty' || f.type === 'year') values[f.name] = Number(v);
       else values[f.name] = String(v);
     }
@@ -113,3 +80,22 @@ export async function loadLedgerRows(db: Db, kind: LedgerKind, snapshotId: numbe
     };
   });
 }
+
+/** One page of a snapshot's rows as the API gives them: money as decimal strings. */
+export async function readRows(db: Db, kind: LedgerKind, snapshotId: number, offset: number, limit: number): Promise<SnapshotRow[]> {
+  const money = LEDGERS[kind].fields.filter((f) => f.type === 'money').map((f) => f.name);
+  return (await loadLedgerRows(db, kind, snapshotId, { offset, limit })).map((r) => {
+    for (const m of money) if (typeof r.values[m] === 'number') r.values[m] = fenToYuanString(r.values[m] as number);
+    return r;
+  });
+}
+
+export async function countRows(db: Db, kind: LedgerKind, snapshotId?: number): Promise<number> {
+  const where = snapshotId === undefined ? '' : ' WHERE snapshot_id = :id';
+  const [r] = await db.sequelize.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${q(ROW_TABLE[kind])}${where}`, {
+    replacements: { id: snapshotId ?? null },
+    type: QueryTypes.SELECT,
+  });
+  return Number(r?.n ?? 0);
+}
+

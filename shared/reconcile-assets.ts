@@ -5,7 +5,7 @@
 import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { Fen, fenToYuanString } from './money';
-import { RuleFindings, RuleOptions, byDate, idsOf, number, pushTo, takingPart, text } from './rule-findings';
+import { RuleFindings, RuleOptions, byDate, firstValidById, idsCarried, idsOf, number, pushTo, takingPart, text } from './rule-findings';
 
 const PURCHASE_IDS = ['purchase_id', 'plan_id'];
 const ASSET_IDS = ['asset_id', 'purchase_id'];
@@ -29,12 +29,8 @@ export function reconcileAssets(
   const assets = asset?.rows ?? [];
   const eventRows = events?.rows ?? [];
 
-  const anyPurchaseId = new Set(purchases.map((r) => text(r.values.purchase_id)).filter((x): x is string => x !== null));
-  const validPurchase = new Map<string, LedgerRow>();
-  for (const r of purchases) {
-    const id = text(r.values.purchase_id);
-    if (r.valid && id !== null && !validPurchase.has(id)) validPurchase.set(id, r);
-  }
+  const anyPurchaseId = idsCarried(purchases, 'purchase_id');
+  const validPurchase = firstValidById(purchases, 'purchase_id');
   const cards = new Map<string, LedgerRow[]>();
   for (const i of takingPart(assets, o.asOf, null)) {
     const a = assets[i]!;

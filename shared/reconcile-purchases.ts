@@ -6,7 +6,7 @@ import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { IsoDate, addDays } from './dates';
 import { fenToYuanString, Fen } from './money';
-import { RuleFindings, RuleOptions, byDate, number as num, pushTo, takingPart, text as str } from './rule-findings';
+import { RuleFindings, RuleOptions, byDate, firstValidById, idsCarried, number as num, pushTo, takingPart, text as str } from './rule-findings';
 
 export interface PurchaseReconciliation {
   findings: Finding[];
@@ -28,12 +28,9 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
   const purchaseRows = purchase?.rows ?? [];
 
   // Every plan_id carried by any plan row, valid or not: P01 only when none carries it.
-  const anyPlanId = new Set(planRows.map((r) => str(r.values.plan_id)).filter((x): x is string => x !== null));
-  const planById = new Map<string, number>();
-  planRows.forEach((r, i) => {
-    const id = str(r.values.plan_id);
-    if (r.valid && id !== null && !planById.has(id)) planById.set(id, i);
-  });
+  const anyPlanId = idsCarried(planRows, 'plan_id');
+  const planIndex = new Map(planRows.map((r, i) => [r, i]));
+  const planById = new Map([...firstValidById(planRows, 'plan_id')].map(([id, r]) => [id, planIndex.get(r)!]));
 
   // Purchases that take part: valid, dated on or before the as-of date; by date, then sheet row.
   const order = byDate(purchaseRows, takingPart(purchaseRows, o.asOf, 'date'), 'date');

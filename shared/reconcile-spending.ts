@@ -6,7 +6,7 @@ import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { Fen, fenToYuanString } from './money';
 import { addDays } from './dates';
-import { RuleFindings, RuleOptions, byDate, idsOf, number, takingPart, text } from './rule-findings';
+import { RuleFindings, RuleOptions, byDate, firstValidById, idsCarried, idsOf, number, takingPart, text } from './rule-findings';
 
 const EXPENSE_IDS = ['voucher_no', 'purchase_id'];
 
@@ -22,12 +22,8 @@ export function reconcileSpending(
   const lines = budget?.rows ?? [];
   const paying = byDate(expenses, takingPart(expenses, o.asOf, 'date'), 'date');
 
-  const anyPurchaseId = new Set(purchases.map((r) => text(r.values.purchase_id)).filter((x): x is string => x !== null));
-  const validPurchase = new Map<string, LedgerRow>();
-  for (const r of purchases) {
-    const id = text(r.values.purchase_id);
-    if (r.valid && id !== null && !validPurchase.has(id)) validPurchase.set(id, r);
-  }
+  const anyPurchaseId = idsCarried(purchases, 'purchase_id');
+  const validPurchase = firstValidById(purchases, 'purchase_id');
 
   // E01, E02: payments against their purchase, in date order.
   const paid = new Map<string, number>();

@@ -71,3 +71,23 @@ export function pushTo<K, V>(m: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else m.set(key, [value]);
 }
+
+/** Every value of an id field carried by any row, valid or not: references fail only when none does. */
+export function idsCarried(rows: readonly LedgerRow[], field: string): Set<string> {
+  const ids = new Set<string>();
+  for (const r of rows) {
+    const id = text(r.values[field]);
+    if (id !== null) ids.add(id);
+  }
+  return ids;
+}
+
+/** The first valid row carrying each id. */
+export function firstValidById(rows: readonly LedgerRow[], field: string): Map<string, LedgerRow> {
+  const byId = new Map<string, LedgerRow>();
+  for (const r of rows) {
+    const id = text(r.values[field]);
+    if (r.valid && id !== null && !byId.has(id)) byId.set(id, r);
+  }
+  return byId;
+}

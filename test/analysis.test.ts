@@ -5,18 +5,12 @@ import { Cell } from '../shared/workbook';
 import { analyse, Analysis } from '../shared/analysis';
 import { reconcile } from '../shared/reconcile';
 import { DEFAULT_REFERENCE } from '../shared/reference';
-import { main } from '../cli/main';
+import { cli } from './support/cli';
 import { check, grid } from './support/grid';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sample-2024.expected.json'), 'utf8'));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** Rows of a table as objects by column name. */
 function records(a: Analysis, key: keyof Analysis['tables']): Record<string, unknown>[] {

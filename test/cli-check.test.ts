@@ -2,22 +2,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { main } from '../cli/main';
+import { cli } from './support/cli';
 import { tmpDir, writeXlsx } from './support/xlsx';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sample-2024.expected.json'), 'utf8'));
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe('ledger-sync check', () => {
   it('on the sample: exactly the V and I findings its README lists, at those rows and columns', async () => {
-    const { code, out, err } = await run('check', SAMPLE, '--json');
+    const { code, out, err } = await cli('check', SAMPLE, '--json');
     assert.equal(err, '');
     assert.equal(code, 1);
     const json = JSON.parse(out);
@@ -31,7 +25,7 @@ describe('ledger-sync check', () => {
   });
 
   it('JSON sheets carry the mapping by column letter and the unmapped headers', async () => {
-    const json = JSON.parse((await run('check', SAMPLE, '--json')).out);
+    const json = JSON.parse((await cli('check', SAMPLE, '--json')).out);
     const plan = json.sheets[0];
     assert.equal(plan.data_rows, 31);
     assert.equal(plan.mapping.plan_id, 'B');
@@ -43,17 +37,17 @@ describe('ledger-sync check', () => {
   });
 
   it('human output is grouped by sheet, in Chinese by default and English with --lang en', async () => {
-    const zh = await run('check', SAMPLE);
+    const zh = await cli('check', SAMPLE);
     assert.equal(zh.code, 1);
     assert.match(zh.out, /合同台账 {2}\[采购执行 purchase\] {2}表头第 1 行, 45 行数据\n {4}C17 +V03 错误/);
     assert.match(zh.out, /合计：2 个错误，1 个警告，2 条提示/);
-    const en = await run('check', SAMPLE, '--lang', 'en');
+    const en = await cli('check', SAMPLE, '--lang', 'en');
     assert.match(en.out, /K19 +V06 warning +amount 2800\.00 ≠ quantity × unit price 20 × 130\.00 = 2600\.00/);
     assert.match(en.out, /Total: 2 errors, 1 warnings, 2 info/);
   });
 
   it('--as-of changes V09 and the as-of date', async () => {
-    const json = JSON.parse((await run('check', SAMPLE, '--json', '--as-of', '2024-03')).out);
+    const json = JSON.parse((await cli('check', SAMPLE, '--json', '--as-of', '2024-03')).out);
     assert.equal(json.as_of, '2024-03-31');
     assert.ok(json.findings.some((f: { code: string }) => f.code === 'V09'));
   });
@@ -63,7 +57,7 @@ describe('ledger-sync check', () => {
     const file = await writeXlsx(path.join(dir, 'clean.xlsx'), [
       { name: '预算', rows: [['预算年度', '部门', '经济分类', '全年预算(万元)'], [2024, '办公室', '30201 办公费', 5], [2024, '办公室', '30202', 1.5], ['合计', null, null, 6.5]] },
     ]);
-    const r = await run('check', file, '--json');
+    const r = await cli('check', file, '--json');
     assert.equal(r.code, 0);
     const json = JSON.parse(r.out);
     assert.deepEqual(json.summary, { error: 0, warning: 0, info: 1 });
@@ -80,7 +74,7 @@ describe('ledger-sync check', () => {
   ];
   for (const [what, argv, message] of bad) {
     it(`exit 2 with one line for ${what}`, async () => {
-      const r = await run(...argv);
+      const r = await cli(...argv);
       assert.equal(r.code, 2);
       assert.equal(r.out, '');
       assert.match(r.err, message);

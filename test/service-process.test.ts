@@ -3,7 +3,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { spawn, ChildProcess } from 'node:child_process';
 import { AddressInfo } from 'node:net';
-import { main } from '../cli/main';
+import { cli } from './support/cli';
 import { pushLedger, ApiRequestError, apiRequest } from '../shared/api-client';
 import { openDb } from '../server/db';
 import { countRows } from '../server/row-store';
@@ -14,12 +14,6 @@ import { tmpDir } from './support/xlsx';
 const ROOT = path.join(__dirname, '..');
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** The service in a process of its own, as `ledger-sync serve` runs it. */
 function startServer(dbUrl: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string; stderr: () => string }> {
