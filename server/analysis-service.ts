@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { PeriodSchema, PushOpenRequest } from '../shared/api';
+import { FindingsResponse, PeriodSchema, PushOpenRequest } from '../shared/api';
 import { Finding, Lang, summarise } from '../shared/findings';
 import { ValidatedLedger } from '../shared/validate';
 import { asOfOfPeriod } from '../shared/dates';
@@ -77,7 +77,7 @@ async function periodResult(db: Db, unit: { id: number; code: string }, period: 
 
 const Query = z.object({ period: PeriodSchema, unit: z.string().optional(), lang: z.enum(['zh', 'en']).optional() });
 
-export async function periodFindings(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE) {
+export async function periodFindings(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE): Promise<FindingsResponse> {
   const q = Query.safeParse(query);
   if (!q.success) throw fromZod(q.error.issues);
   const unit = await unitScope(db, auth, q.data.unit);

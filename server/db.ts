@@ -43,10 +43,7 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
   const models = defineModels(sequelize);
   let queue: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
-    const run = () =>
-      sequelize.transaction(async (t) => {
-        return fn(t);
-      });
+    const run = () => sequelize.transaction(fn);
     if (dialect !== 'sqlite') return run();
     const next = queue.then(run, run);
     queue = next.catch(() => undefined);

@@ -19,11 +19,6 @@ export function fenToYuanString(fen: Fen | number): string {
   return `${neg ? '-' : ''}${yuan}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
-export function asFen(n: number): Fen {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer fen amount: ${n}`);
-  return n as Fen;
-}
-
 /** A decimal number as digits and a power of ten: value = sign × int × 10^-scale. */
 export interface Decimal {
   negative: boolean;

@@ -3,7 +3,7 @@
  * within contracts, contracts paid, spending within budget lines.
  */
 import { Finding } from './findings';
-import { LedgerRow, ValidatedLedger } from './validate';
+import { ValidatedLedger } from './validate';
 import { Fen, fenToYuanString } from './money';
 import { addDays } from './dates';
 import { RuleFindings, RuleOptions, byDate, firstValidById, idsCarried, idsOf, number, takingPart, text } from './rule-findings';
