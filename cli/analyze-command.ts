@@ -9,6 +9,10 @@ import { DEFAULT_REFERENCE } from '../shared/reference';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
 import { checkJson, checkText } from './format-check';
+import { layoutAnalysis } from '../shared/sheet-layout';
+import { titleUnit } from '../shared/headers';
+import { writeAnalysisSheets } from './xlsx-analysis-writer';
+import { localTimestamp, writeFileAtomically } from './output-file';
 
 export async function runAnalyze(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -17,14 +21,16 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     'as-of': { type: 'string' },
     year: { type: 'string' },
     lang: { type: 'string' },
+    'unit-name': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('analyze takes one workbook: ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json]');
-  if (values.out !== undefined) {
-    throw new UsageError('--out (the workbook with the analysis sheets and native charts) is not available yet; use --json');
-  }
   const file = positionals[0]!;
   const lang = langOption(values.lang);
-  const grids = await readAllSheets(await openXlsx(file));
+  if (values.out !== undefined && path.resolve(values.out) === path.resolve(file)) {
+    throw new UsageError('--out must be a new file, not the input workbook');
+  }
+  const book = await openXlsx(file);
+  const grids = await readAllSheets(book);
   const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year) });
   const opts = { asOf: checked.as_of, ref: DEFAULT_REFERENCE, lang };
   const rec = reconcile(checked.ledgers, opts);
@@ -33,6 +39,11 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   const result = { ...checked, findings, summary: summarise(findings) };
   const analysis = analyse({ ledgers: checked.ledgers, matches: rec.matches, findings, ...opts });
   const name = path.basename(file);
+  if (values.out !== undefined) {
+    const unit = values['unit-name'] ?? titleUnit(grids) ?? path.basename(file, path.extname(file));
+    const layouts = layoutAnalysis(analysis, { unit, period: checked.as_of.slice(0, 7), asOf: checked.as_of, generatedAt: localTimestamp(new Date()), lang });
+    await writeFileAtomically(values.out, await writeAnalysisSheets(book.bytes, layouts));
+  }
   if (values.json) {
     const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));
     io.out(JSON.stringify({ ...checkJson(name, result), analysis: tables, charts: analysis.charts }, null, 2) + '\n');

@@ -2,14 +2,17 @@
 import { OptionError } from '../shared/check';
 import { Io, UsageError } from './args';
 import { WorkbookOpenError } from './xlsx-workbook';
+import { WorkbookWriteError } from './xlsx-analysis-writer';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';
+import { runReport } from './report-command';
 import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
   ledger-sync check <book.xlsx> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
-  ledger-sync analyze <book.xlsx> --json [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
+  ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--unit-name NAME]
+  ledger-sync report --server URL --token T --period YYYY-MM [--unit CODE] [--out out.xlsx] [--json] [--lang zh|en]
   ledger-sync serve [--port N] [--db URL] [--http]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
@@ -30,6 +33,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await runAnalyze(rest, io);
       case 'push':
         return await runPush(rest, io);
+      case 'report':
+        return await runReport(rest, io);
       case 'serve':
         return await runServe(rest, io);
       case 'token':
@@ -44,7 +49,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         throw new UsageError(`unknown command "${command}"; run "ledger-sync --help"`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookOpenError) {
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookOpenError || e instanceof WorkbookWriteError) {
       io.err(`ledger-sync: ${e.message}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { Cell, SheetGrid, WorkbookSource, dateCell, errorCell, serialOfUtcDate } from '../shared/workbook';
+import { keyOfMarkName } from '../shared/sheet-layout';
 
 /** A workbook that cannot be opened: the message is the one line the user sees. */
 export class WorkbookOpenError extends Error {}
@@ -34,7 +35,7 @@ export async function openXlsx(path: string): Promise<XlsxWorkbook> {
   } catch (e) {
     throw new WorkbookOpenError(`${path} is damaged and cannot be read as .xlsx (${firstLine((e as Error).message)})`);
   }
-  return new XlsxWorkbook(wb);
+  return new XlsxWorkbook(wb, buf);
 }
 
 function firstLine(s: string): string {
@@ -42,10 +43,20 @@ function firstLine(s: string): string {
 }
 
 export class XlsxWorkbook implements WorkbookSource {
-  constructor(readonly workbook: ExcelJS.Workbook) {}
+  constructor(
+    readonly workbook: ExcelJS.Workbook,
+    /** The file as read, for writers that keep every part of it. */
+    readonly bytes: Buffer,
+  ) {}
 
+  /** The ledger sheets: analysis sheets ledger-sync wrote earlier (marked by a hidden name) are not ledgers. */
   async sheetNames(): Promise<string[]> {
-    return this.workbook.worksheets.map((ws) => ws.name);
+    const ours = new Set<string>();
+    for (const n of this.workbook.definedNames.model as { name: string; ranges: string[] }[]) {
+      if (keyOfMarkName(n.name) === null) continue;
+      for (const r of n.ranges) ours.add(r.replace(/!.*$/, '').replace(/^'(.*)'$/, '$1').replace(/''/g, "'"));
+    }
+    return this.workbook.worksheets.map((ws) => ws.name).filter((n) => !ours.has(n));
   }
 
   async readSheet(name: string): Promise<SheetGrid> {

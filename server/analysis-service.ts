@@ -85,11 +85,12 @@ export async function periodFindings(db: Db, auth: Auth, query: unknown, ref: Re
   return { period: q.data.period, findings, summary: summarise(findings) };
 }
 
-export async function periodAnalysis(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE): Promise<Analysis & { unit: string }> {
+export async function periodAnalysis(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE): Promise<Analysis & { unit: string; unit_name: string | null; period: string }> {
   const q = Query.safeParse(query);
   if (!q.success) throw fromZod(q.error.issues);
   const unit = await unitScope(db, auth, q.data.unit);
   const lang = q.data.lang ?? 'zh';
   const { state, rec, findings, asOf } = await periodResult(db, unit, q.data.period, lang, ref);
-  return { unit: unit.code, ...analyse({ ledgers: state.ledgers, matches: rec.matches, findings, asOf, ref, lang }) };
+  const name = (await db.models.Unit.findByPk(unit.id))?.name ?? null;
+  return { unit: unit.code, unit_name: name, period: q.data.period, ...analyse({ ledgers: state.ledgers, matches: rec.matches, findings, asOf, ref, lang }) };
 }

@@ -111,6 +111,16 @@ export interface FindingsResponse {
   summary: Summary;
 }
 
+/** GET /api/v1/analysis: the analysis of one unit's period, as contracts.md gives it, plus who it is for. */
+export interface AnalysisResponse {
+  unit: string;
+  unit_name: string | null;
+  period: string;
+  as_of: string;
+  tables: Record<string, { title: string; sheet: string; columns: string[]; rows: (string | number | boolean | null)[][] }>;
+  charts: { sheet: string; type: string; title: string; category: string; series: string[]; rows: number[] }[];
+}
+
 export interface ApiError {
   error: { code: string; message: string; field?: string };
 }

@@ -141,3 +141,17 @@ export function titleYear(grid: SheetGrid, headerIndex: number): number | null {
   }
   return null;
 }
+
+/** The unit named in a ledger's title row, before its year: `某某局2024年度政府采购计划表` → 某某局. */
+export function titleUnit(grids: readonly SheetGrid[]): string | null {
+  for (const g of grids) {
+    for (const row of g.rows.slice(0, 3)) {
+      for (const c of row ?? []) {
+        if (typeof c !== 'string') continue;
+        const m = /^\s*([^\s\d（(]{2,30}?)\s*(?:20\d{2}\s*年|财务|固定资产|政府采购)/.exec(foldFullWidth(c));
+        if (m) return m[1]!;
+      }
+    }
+  }
+  return null;
+}

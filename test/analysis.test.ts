@@ -60,12 +60,6 @@ describe('ledger-sync analyze on the sample', () => {
     assert.equal(json.analysis.findings.rows[0]![0], 'error');
     assert.equal(json.analysis.findings.rows.at(-1)![0], 'info');
   });
-
-  it('--out is refused plainly until the workbook writer exists', async () => {
-    const r = await cli('analyze', SAMPLE, '--out', 'x.xlsx');
-    assert.equal(r.code, 2);
-    assert.match(r.err, /--out .* is not available yet/);
-  });
 });
 
 describe('analysis on a hand-computed fixture', () => {

@@ -1,0 +1,26 @@
+/** Writing the CLI's output files: whole or not at all. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './args';
+
+/** Writes beside the target and renames, so a failure never leaves a half-written workbook. */
+export async function writeFileAtomically(file: string, data: Buffer): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
+    if (code === 'EBUSY') throw new UsageError(`cannot write ${file}: the file is open in another program (close it in Excel)`);
+    throw new UsageError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** `2026-11-26 15:04`, the machine's local time, for the "generated at" line of a sheet. */
+export function localTimestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -1,0 +1,42 @@
+/** `ledger-sync report`: the service's analysis of a period, written as a workbook of analysis sheets. */
+import { Analysis, TABLE_KEYS } from '../shared/analysis';
+import { AnalysisResponse } from '../shared/api';
+import { ApiRequestError, apiRequest } from '../shared/api-client';
+import { layoutAnalysis } from '../shared/sheet-layout';
+import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
+import { localTimestamp, writeFileAtomically } from './output-file';
+import { writeAnalysisSheets } from './xlsx-analysis-writer';
+
+export async function runReport(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    period: { type: 'string' },
+    unit: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    lang: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`report takes no workbook (got "${positionals[0]}"): it writes the service's analysis to --out`);
+  const period = periodOption(values.period);
+  const { server, token } = serverOptions(values);
+  const lang = langOption(values.lang);
+  if (values.out === undefined && !values.json) throw new UsageError('report needs --out out.xlsx, --json, or both');
+  const query = new URLSearchParams({ period, lang, ...(values.unit ? { unit: values.unit } : {}) });
+  let a: AnalysisResponse;
+  try {
+    a = await apiRequest<AnalysisResponse>({ server, token }, 'GET', `/api/v1/analysis?${query}`);
+  } catch (e) {
+    if (e instanceof ApiRequestError) throw new UsageError(`analysis of ${period} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
+    throw e;
+  }
+  const missing = TABLE_KEYS.filter((k) => !a.tables?.[k]);
+  if (missing.length > 0) throw new UsageError(`the service's analysis lacks the table(s) ${missing.join(', ')}: is it an older version?`);
+  if (values.out !== undefined) {
+    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt: localTimestamp(new Date()), lang });
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, layouts));
+    if (!values.json) io.out(`${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${layouts.filter((l) => l.chart).length} charts\n`);
+  }
+  if (values.json) io.out(JSON.stringify(a, null, 2) + '\n');
+  return 0;
+}

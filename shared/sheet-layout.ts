@@ -1,0 +1,405 @@
+/**
+ * How an analysis sheet looks (analysis.md): title, as-of line, the Excel table with its formats and
+ * totals, and the native chart beside it. Computed here once; the .xlsx writer (cli/) and the
+ * add-in's Office.js adapter only apply it, so a sheet looks the same whichever wrote it.
+ * Positions are 0-based (row 0 = Excel row 1, col 0 = column A).
+ */
+import { Analysis, AnalysisTable, ChartSpec, TableCell, TableKey, TABLE_KEYS } from './analysis';
+import { ENUMS } from './enums';
+import { Lang } from './findings';
+import { LEDGERS, LedgerKind } from './ledgers';
+import { columnLetter } from './workbook';
+
+export type CellFormat = 'text' | 'money' | 'percent' | 'count' | 'quantity' | 'date';
+
+/** Excel number formats of each cell format (analysis.md: money `#,##0.00`, rates `0.0%`). */
+export const NUMBER_FORMATS: Record<CellFormat, string> = {
+  text: '@',
+  money: '#,##0.00',
+  percent: '0.0%',
+  count: '#,##0',
+  quantity: 'General',
+  date: 'yyyy-mm-dd',
+};
+
+/** A value as written: numbers for money (a display boundary: exact decimal strings become the
+ * double Excel stores anyway), dates as Excel serials, text possibly needing a guard. */
+export type SheetValue = null | number | string | { date: number };
+
+export interface LayoutColumn {
+  key: string;
+  label: string;
+  format: CellFormat;
+  width: number;
+}
+
+export interface TotalsCell {
+  /** `sum` → SUBTOTAL(109, column); `value` → a constant already computed by the analysis. */
+  kind: 'label' | 'sum' | 'value';
+  value: SheetValue;
+}
+
+export interface CellRange {
+  row: number;
+  col: number;
+  lastRow: number;
+  lastCol: number;
+}
+
+export interface ChartLayout {
+  type: ChartSpec['type'];
+  title: string;
+  /** Always explicit (Microsoft's guidance): each series is one column of the source range. */
+  seriesBy: 'columns';
+  /** Top-left cell and size in cells of the chart's frame. */
+  anchor: { row: number; col: number; rows: number; cols: number };
+  categories: CellRange;
+  series: { name: string; nameCell: CellRange; values: CellRange; format: CellFormat }[];
+  /** Cached values for writers that must embed them (the .xlsx chart part). */
+  categoryValues: string[];
+  seriesValues: (number | null)[][];
+}
+
+/** The chart's own data block, when its rows are not one contiguous run of the table. */
+export interface ChartDataBlock {
+  caption: { row: number; col: number; text: string };
+  header: { row: number; col: number; labels: string[] };
+  rows: SheetValue[][];
+  formats: CellFormat[];
+}
+
+export interface SheetLayout {
+  key: TableKey;
+  name: string;
+  /** The add-in's mark on its own sheets: a hidden workbook name, so writing again replaces only these. */
+  markName: string;
+  tableName: string;
+  title: { row: number; col: number; text: string };
+  subtitle: { row: number; col: number; text: string };
+  /** Header row of the table; data follows at headerRow + 1. */
+  headerRow: number;
+  firstCol: number;
+  columns: LayoutColumn[];
+  /** At least one row: Excel tables cannot be empty, so an empty table gets one blank row. */
+  rows: SheetValue[][];
+  totals: TotalsCell[] | null;
+  /** Rows the table covers, header and totals included. */
+  tableRange: CellRange;
+  frozenRows: number;
+  chart: ChartLayout | null;
+  chartData: ChartDataBlock | null;
+}
+
+export interface LayoutMeta {
+  unit: string;
+  /** `YYYY-MM`. */
+  period: string;
+  asOf: string;
+  /** Local time text, passed in: shared code does not read clocks. */
+  generatedAt: string;
+  lang: Lang;
+}
+
+const MARK_PREFIX = '_LedgerSync.';
+export const markNameOf = (key: TableKey): string => MARK_PREFIX + key;
+/** The table key a workbook name marks, or null for names that are not ours. */
+export function keyOfMarkName(name: string): TableKey | null {
+  if (!name.startsWith(MARK_PREFIX)) return null;
+  const key = name.slice(MARK_PREFIX.length);
+  return (TABLE_KEYS as readonly string[]).includes(key) ? (key as TableKey) : null;
+}
+
+/** Text Excel would take for a formula (formula injection): written as text, never evaluated. */
+export function needsTextGuard(s: string): boolean {
+  return /^[=+\-@]/.test(s);
+}
+
+const MONEY = new Set(['plan_amount', 'exec_amount', 'paid_amount', 'remaining_amount', 'cumulative_amount', 'plan_unit_price', 'cards_value', 'repair_cost', 'expense_amount', 'budget_amount', 'prev_exec_amount', 'prev_expense_amount', 'spent_amount', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'replacement_amount', 'suggested_amount']);
+const PERCENT = new Set(['exec_rate', 'savings_rate', 'cumulative_rate', 'time_progress', 'gap', 'share', 'expense_rate', 'yoy_exec', 'yoy_expense', 'rate']);
+const COUNT = new Set(['purchase_count', 'cards', 'in_use', 'repair', 'idle', 'lent', 'transferred', 'pending_disposal', 'disposed', 'repair_events', 'assets_due', 'row', 'month']);
+const QUANTITY = new Set(['plan_qty', 'exec_qty', 'remaining_qty', 'quantity']);
+const DATE = new Set(['date', 'last_event_date']);
+/** Columns a totals row sums: amounts and counts, never unit prices, rates or mixed-item quantities. */
+const SUMMED = new Set([...MONEY, ...COUNT].filter((c) => !['plan_unit_price', 'row', 'month'].includes(c)));
+
+export function formatOf(column: string): CellFormat {
+  if (MONEY.has(column)) return 'money';
+  if (PERCENT.has(column)) return 'percent';
+  if (COUNT.has(column)) return 'count';
+  if (QUANTITY.has(column)) return 'quantity';
+  if (DATE.has(column)) return 'date';
+  return 'text';
+}
+
+/** Header labels; keys stay the JSON contract, the sheet speaks the clerk's language. */
+const LABELS: Record<string, [string, string]> = {
+  item_code: ['品目编码', 'Item code'],
+  item_name: ['品目名称', 'Item'],
+  plan_qty: ['计划数量', 'Plan qty'],
+  plan_amount: ['计划金额', 'Plan amount'],
+  exec_qty: ['执行数量', 'Executed qty'],
+  exec_amount: ['执行金额', 'Executed amount'],
+  paid_amount: ['已支付', 'Paid'],
+  remaining_amount: ['结余金额', 'Remaining'],
+  exec_rate: ['执行率', 'Execution rate'],
+  savings_rate: ['节约率', 'Savings rate'],
+  month: ['月份', 'Month'],
+  cumulative_amount: ['累计执行', 'Cumulative'],
+  cumulative_rate: ['累计执行率', 'Cumulative rate'],
+  time_progress: ['序时进度', 'Time progress'],
+  gap: ['进度差', 'Gap'],
+  method: ['采购方式', 'Method'],
+  purchase_count: ['采购笔数', 'Purchases'],
+  share: ['占比', 'Share'],
+  plan_id: ['计划编号', 'Plan id'],
+  department: ['部门', 'Department'],
+  plan_unit_price: ['计划单价', 'Plan unit price'],
+  remaining_qty: ['剩余数量', 'Remaining qty'],
+  status: ['执行状态', 'Status'],
+  severity: ['级别', 'Severity'],
+  code: ['规则', 'Code'],
+  ledger: ['台账', 'Ledger'],
+  sheet: ['工作表', 'Sheet'],
+  row: ['行', 'Row'],
+  column: ['列', 'Column'],
+  ids: ['编号', 'Ids'],
+  value: ['值', 'Value'],
+  expected: ['应为', 'Expected'],
+  message: ['说明', 'Message'],
+  purchase_id: ['合同编号', 'Purchase id'],
+  date: ['采购日期', 'Date'],
+  quantity: ['数量', 'Quantity'],
+  cards: ['卡片数', 'Cards'],
+  cards_value: ['卡片价值', 'Cards value'],
+  in_use: ['在用', 'In use'],
+  repair: ['维修', 'Repair'],
+  idle: ['闲置', 'Idle'],
+  lent: ['出借', 'Lent'],
+  transferred: ['调出', 'Transferred'],
+  pending_disposal: ['待报废', 'Pending disposal'],
+  disposed: ['报废', 'Disposed'],
+  repair_events: ['维修次数', 'Repairs'],
+  repair_cost: ['维修费用', 'Repair cost'],
+  last_event_date: ['最近变动', 'Last event'],
+  expense_amount: ['支出金额', 'Spent'],
+  budget_amount: ['预算金额', 'Budget'],
+  expense_rate: ['支出执行率', 'Spending rate'],
+  prev_exec_amount: ['上年同期执行', 'Prior-year executed'],
+  prev_expense_amount: ['上年同期支出', 'Prior-year spent'],
+  yoy_exec: ['执行同比', 'Executed YoY'],
+  yoy_expense: ['支出同比', 'Spent YoY'],
+  econ_class: ['经济分类', 'Econ class'],
+  econ_name: ['科目名称', 'Econ name'],
+  spent_amount: ['支出金额', 'Spent'],
+  rate: ['执行率', 'Rate'],
+  sangong: ['三公经费', 'Three public expenses'],
+  exec_y_minus_2: ['前年执行', 'Executed Y-2'],
+  exec_y_minus_1: ['上年执行', 'Executed Y-1'],
+  exec_y: ['本年执行(年化)', 'Executed Y (annualised)'],
+  trend_next: ['趋势预测', 'Trend'],
+  assets_due: ['到期资产', 'Assets due'],
+  replacement_amount: ['更新金额', 'Replacement'],
+  suggested_amount: ['建议预算', 'Suggested budget'],
+};
+
+export function columnLabel(column: string, lang: Lang): string {
+  const l = LABELS[column];
+  return l ? l[lang === 'zh' ? 0 : 1] : column;
+}
+
+const STATUS: Record<string, [string, string]> = {
+  not_started: ['未执行', 'not started'],
+  in_progress: ['执行中', 'in progress'],
+  completed: ['已完成', 'completed'],
+  over_plan: ['超计划', 'over plan'],
+};
+const SEVERITY: Record<string, [string, string]> = { error: ['错误', 'error'], warning: ['警告', 'warning'], info: ['提示', 'info'] };
+
+/** Codes in the JSON (`competitive_consultation`, `over_plan`) read as words in the sheet. */
+function displayCode(column: string, v: string, lang: Lang): string {
+  const i = lang === 'zh' ? 0 : 1;
+  if (column === 'method') {
+    const e = ENUMS.method[v];
+    return e ? (lang === 'zh' ? e.zh : e.en) : v;
+  }
+  if (column === 'status') return STATUS[v]?.[i] ?? v;
+  if (column === 'severity') return SEVERITY[v]?.[i] ?? v;
+  if (column === 'ledger' && v in LEDGERS) return lang === 'zh' ? LEDGER_NAMES[v as LedgerKind][0] : LEDGER_NAMES[v as LedgerKind][1];
+  return v;
+}
+const LEDGER_NAMES: Record<LedgerKind, [string, string]> = {
+  plan: ['采购计划', 'plan'],
+  purchase: ['采购执行', 'purchase'],
+  asset: ['固定资产', 'asset'],
+  asset_event: ['资产变动', 'asset event'],
+  expense: ['支出明细', 'expense'],
+  budget: ['预算指标', 'budget'],
+};
+
+const SERIAL_EPOCH = Date.UTC(1899, 11, 30);
+function serialOfIso(iso: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? (Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) - SERIAL_EPOCH) / 86_400_000 : null;
+}
+
+export function sheetValue(column: string, format: CellFormat, v: TableCell, lang: Lang): SheetValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : null;
+  if (format === 'date' && typeof v === 'string') {
+    const s = serialOfIso(v);
+    return s === null ? v : { date: s };
+  }
+  if ((format === 'money' || format === 'percent' || format === 'count' || format === 'quantity') && typeof v === 'string') {
+    const n = Number(v);
+    return Number.isFinite(n) && v.trim() !== '' ? n : v;
+  }
+  return typeof v === 'string' ? displayCode(column, v, lang) : v;
+}
+
+/** Display width in Excel character units: CJK characters count double. */
+function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2E80-\uFFFF]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+function widthOf(col: LayoutColumn['format'], label: string, values: SheetValue[]): number {
+  let w = textWidth(label) + 2;
+  for (const v of values.slice(0, 500)) {
+    if (v === null) continue;
+    const t = typeof v === 'number' ? (col === 'money' ? v.toFixed(2).length * 1.3 : col === 'percent' ? 7 : String(v).length) : typeof v === 'string' ? textWidth(v) : 11;
+    w = Math.max(w, t + 2);
+  }
+  return Math.min(Math.max(Math.ceil(w), 8), 60);
+}
+
+const TITLE_ROW = 0;
+const SUBTITLE_ROW = 1;
+const HEADER_ROW = 3;
+const CHART_ROWS = 18;
+const CHART_COLS = 8;
+
+/** Tables whose last analysis row is already a total (`summary`): it becomes the totals row. */
+const TOTAL_IN_DATA: ReadonlySet<TableKey> = new Set(['summary']);
+/** Tables without a totals row: subtotals already inside (expenses), or sums that mean nothing. */
+const NO_TOTALS: ReadonlySet<TableKey> = new Set(['findings', 'expenses', 'monthly']);
+
+function periodText(period: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!m) return period;
+  return lang === 'zh' ? `${m[1]}年${+m[2]!}月` : period;
+}
+
+export function layoutSheet(key: TableKey, table: AnalysisTable, spec: ChartSpec | undefined, meta: LayoutMeta): SheetLayout {
+  const { lang } = meta;
+  const zh = lang === 'zh';
+  const columns0 = table.columns.map((c) => ({ key: c, label: columnLabel(c, lang), format: formatOf(c) }));
+  const all = table.rows.map((r) => r.map((v, j) => sheetValue(columns0[j]!.key, columns0[j]!.format, v, lang)));
+  const totalInData = TOTAL_IN_DATA.has(key) && all.length > 0;
+  const dataRows = totalInData ? all.slice(0, -1) : all;
+  const rows = dataRows.length > 0 ? dataRows : [columns0.map(() => null)];
+  const columns: LayoutColumn[] = columns0.map((c, j) => ({ ...c, width: widthOf(c.format, c.label, rows.map((r) => r[j] ?? null)) }));
+  const totalLabel = zh ? '合计' : 'Total';
+  let totals: TotalsCell[] | null = null;
+  if (totalInData) {
+    // The analysis names its total row in a text column; the label moves to the first column.
+    totals = all[all.length - 1]!.map((v, j) => (j === 0 ? { kind: 'label', value: totalLabel } : { kind: 'value', value: v === '合计' || v === 'Total' ? null : v }));
+  } else if (!NO_TOTALS.has(key) && columns.some((c) => SUMMED.has(c.key))) {
+    // A column with no figure at all (no prior year yet) gets no total rather than a misleading 0.
+    const summed = (j: number) => SUMMED.has(columns[j]!.key) && rows.some((r) => typeof r[j] === 'number');
+    totals = columns.map((_, j) => (j === 0 ? { kind: 'label', value: totalLabel } : summed(j) ? { kind: 'sum', value: sumColumn(rows, j) } : { kind: 'value', value: null }));
+  }
+  const firstCol = 0;
+  const lastRow = HEADER_ROW + rows.length + (totals ? 1 : 0);
+  const tableRange = { row: HEADER_ROW, col: firstCol, lastRow, lastCol: firstCol + columns.length - 1 };
+  const title = zh ? `${meta.unit} ${periodText(meta.period, lang)} 预算执行分析 — ${table.title}` : `${meta.unit} ${meta.period} budget execution — ${table.title}`;
+  const subtitle = zh ? `截至 ${meta.asOf}　生成于 ${meta.generatedAt}` : `As of ${meta.asOf} · generated ${meta.generatedAt}`;
+  const layout: SheetLayout = {
+    key,
+    name: table.sheet,
+    markName: markNameOf(key),
+    tableName: `LedgerSync_${key}`,
+    title: { row: TITLE_ROW, col: firstCol, text: title },
+    subtitle: { row: SUBTITLE_ROW, col: firstCol, text: subtitle },
+    headerRow: HEADER_ROW,
+    firstCol,
+    columns,
+    rows,
+    totals,
+    tableRange,
+    frozenRows: HEADER_ROW + 1,
+    chart: null,
+    chartData: null,
+  };
+  if (spec && dataRows.length > 0) placeChart(layout, table, spec, dataRows.length, lang);
+  return layout;
+}
+
+function sumColumn(rows: SheetValue[][], j: number): number {
+  // Sums in fen, so the cached total is exact to the cent like the SUBTOTAL Excel recomputes.
+  let fen = 0;
+  for (const r of rows) if (typeof r[j] === 'number') fen += Math.round((r[j] as number) * 100);
+  return fen / 100;
+}
+
+function placeChart(layout: SheetLayout, table: AnalysisTable, spec: ChartSpec, dataRowCount: number, lang: Lang): void {
+  const picked = spec.rows.filter((i) => i < dataRowCount);
+  if (picked.length === 0) return;
+  const catJ = table.columns.indexOf(spec.category);
+  const serJ = spec.series.map((s) => table.columns.indexOf(s));
+  const anchor = { row: layout.headerRow, col: layout.tableRange.lastCol + 2, rows: CHART_ROWS, cols: CHART_COLS };
+  const contiguous = picked.every((r, i) => i === 0 || r === picked[i - 1]! + 1);
+  const categoryValues = picked.map((i) => String(layout.rows[i]![catJ] ?? ''));
+  const seriesValues = serJ.map((j) => picked.map((i) => (typeof layout.rows[i]![j] === 'number' ? (layout.rows[i]![j] as number) : null)));
+  const col = (j: number, first: number, last: number): CellRange => ({ row: first, col: j, lastRow: last, lastCol: j });
+  let categories: CellRange;
+  let series: ChartLayout['series'];
+  if (contiguous) {
+    const first = layout.headerRow + 1 + picked[0]!;
+    const last = layout.headerRow + 1 + picked[picked.length - 1]!;
+    categories = col(layout.firstCol + catJ, first, last);
+    series = serJ.map((j, k) => ({ name: layout.columns[j]!.label, nameCell: col(layout.firstCol + j, layout.headerRow, layout.headerRow), values: col(layout.firstCol + j, first, last), format: formatOf(spec.series[k]!) }));
+  } else {
+    // Charts need contiguous source ranges (Office.js and most readers), so the chosen rows get a block of their own under the chart.
+    const top = anchor.row + anchor.rows + 1;
+    const c0 = anchor.col;
+    const labels = [layout.columns[catJ]!.label, ...serJ.map((j) => layout.columns[j]!.label)];
+    const rows = picked.map((i) => [layout.rows[i]![catJ] ?? null, ...serJ.map((j) => layout.rows[i]![j] ?? null)]);
+    layout.chartData = {
+      caption: { row: top, col: c0, text: spec.title + (lang === 'zh' ? '（图表数据）' : ' (chart data)') },
+      header: { row: top + 1, col: c0, labels },
+      rows,
+      formats: [layout.columns[catJ]!.format, ...serJ.map((j) => layout.columns[j]!.format)],
+    };
+    const first = top + 2;
+    const last = first + rows.length - 1;
+    categories = col(c0, first, last);
+    series = serJ.map((j, k) => ({ name: layout.columns[j]!.label, nameCell: col(c0 + 1 + k, top + 1, top + 1), values: col(c0 + 1 + k, first, last), format: formatOf(spec.series[k]!) }));
+  }
+  layout.chart = { type: spec.type, title: spec.title, seriesBy: 'columns', anchor, categories, series, categoryValues, seriesValues };
+}
+
+/** Every analysis sheet of one analysis, in the order of analysis.md. */
+export function layoutAnalysis(analysis: Analysis, meta: LayoutMeta): SheetLayout[] {
+  return TABLE_KEYS.map((key) => {
+    const table = analysis.tables[key];
+    const spec = analysis.charts.find((c) => c.sheet === table.sheet);
+    return layoutSheet(key, table, spec, meta);
+  });
+}
+
+/** `A1`-style address of a 0-based cell; absolute (`$A$1`) when asked. */
+export function a1(row: number, col: number, absolute = false): string {
+  const d = absolute ? '$' : '';
+  return `${d}${columnLetter(col + 1)}${d}${row + 1}`;
+}
+
+export function rangeA1(r: CellRange, absolute = false): string {
+  const a = a1(r.row, r.col, absolute);
+  return r.row === r.lastRow && r.col === r.lastCol ? a : `${a}:${a1(r.lastRow, r.lastCol, absolute)}`;
+}
+
+/** A sheet name as formulas and chart references quote it. */
+export function quoteSheet(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
+}
