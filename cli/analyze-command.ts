@@ -5,7 +5,7 @@ import { readAllSheets } from '../shared/workbook';
 import { reconcile } from '../shared/reconcile';
 import { analyse, TABLE_KEYS } from '../shared/analysis';
 import { summarise } from '../shared/findings';
-import { DEFAULT_REFERENCE } from '../shared/reference';
+import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
 import { checkJson, checkText } from './format-check';
@@ -22,6 +22,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     year: { type: 'string' },
     lang: { type: 'string' },
     'unit-name': { type: 'string' },
+    reference: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('analyze takes one workbook: ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json]');
   const file = positionals[0]!;
@@ -31,24 +32,28 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   }
   const book = await openXlsx(file);
   const grids = await readAllSheets(book);
-  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year) });
-  const opts = { asOf: checked.as_of, ref: DEFAULT_REFERENCE, lang };
+  const ref = loadReference(values.reference);
+  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref });
+  const opts = { asOf: checked.as_of, ref, lang };
   const rec = reconcile(checked.ledgers, opts);
   const findings = [...checked.findings, ...rec.findings];
   sortFindings(findings, new Map(grids.map((g, i) => [g.name, i])));
   const result = { ...checked, findings, summary: summarise(findings) };
   const analysis = analyse({ ledgers: checked.ledgers, matches: rec.matches, findings, ...opts });
   const name = path.basename(file);
+  let wrote = '';
   if (values.out !== undefined) {
     const unit = values['unit-name'] ?? titleUnit(grids) ?? path.basename(file, path.extname(file));
     const layouts = layoutAnalysis(analysis, { unit, period: checked.as_of.slice(0, 7), asOf: checked.as_of, generatedAt: localTimestamp(new Date()), lang });
     await writeFileAtomically(values.out, await writeAnalysisSheets(book.bytes, layouts));
+    const charts = layouts.filter((l) => l.chart).length;
+    wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts\n`;
   }
   if (values.json) {
     const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));
     io.out(JSON.stringify({ ...checkJson(name, result), analysis: tables, charts: analysis.charts }, null, 2) + '\n');
   } else {
-    io.out(checkText(name, result, grids.map((g) => g.name), lang));
+    io.out(checkText(name, result, grids.map((g) => g.name), lang) + wrote);
   }
   return result.summary.error > 0 ? 1 : 0;
 }

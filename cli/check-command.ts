@@ -4,6 +4,7 @@ import { CheckOptions, checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
+import { loadReference } from './reference-file';
 import { checkJson, checkText } from './format-check';
 
 export async function runCheck(args: string[], io: Io): Promise<number> {
@@ -12,11 +13,12 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     'as-of': { type: 'string' },
     year: { type: 'string' },
     lang: { type: 'string' },
+    reference: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('check takes one workbook: ledger-sync check <book.xlsx>');
   const file = positionals[0]!;
   const lang = langOption(values.lang);
-  const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year) };
+  const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year), ref: loadReference(values.reference) };
   // The exceljs model is dropped once the grids are read: keeping it alive doubles the GC's work.
   const grids = await readAllSheets(await openXlsx(file));
   const result = checkWorkbook(grids, opts);

@@ -17,6 +17,8 @@ export const USAGE = `Usage:
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
 
+check, analyze, push and serve take --reference file.json (or LEDGER_SYNC_REFERENCE): the
+deployment's reference data over the defaults (docs/reference-data.md).
 --server and --token also come from LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN; --db from DATABASE_URL
 (default sqlite:data/ledger-sync.sqlite).
 Exit codes: 0 no error-level finding, 1 errors found, 2 cannot run.`;

@@ -8,6 +8,7 @@ import { LEDGERS } from '../shared/ledgers';
 import { nodeHasher } from '../server/push-service';
 import { Io, UsageError, langOption, parse, periodOption, serverOptions, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
+import { loadReference } from './reference-file';
 
 export async function runPush(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -17,6 +18,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     year: { type: 'string' },
     lang: { type: 'string' },
     json: { type: 'boolean' },
+    reference: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('push takes one workbook: ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM');
   const period = periodOption(values.period);
@@ -26,7 +28,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   const file = positionals[0]!;
   const grids = await readAllSheets(await openXlsx(file));
   // Validated here as the service will: as of the end of the pushed month.
-  const local = checkWorkbook(grids, { asOf: period, year, lang });
+  const local = checkWorkbook(grids, { asOf: period, year, lang, ref: loadReference(values.reference) });
   const pushes = preparePushes(grids, local, { period, workbook: path.basename(file), year, hasher: nodeHasher });
   if (pushes.length === 0) throw new UsageError(`${path.basename(file)} holds no ledger sheet: nothing to push`);
   io.err(`local check: ${local.summary.error} errors, ${local.summary.warning} warnings, ${local.summary.info} info\n`);

@@ -25,7 +25,7 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   const query = new URLSearchParams({ period, lang, ...(values.unit ? { unit: values.unit } : {}) });
   let a: AnalysisResponse;
   try {
-    a = await apiRequest<AnalysisResponse>({ server, token }, 'GET', `/api/v1/analysis?${query}`);
+    a = await apiRequest<AnalysisResponse>({ server, token }, 'GET', `/analysis?${query}`);
   } catch (e) {
     if (e instanceof ApiRequestError) throw new UsageError(`analysis of ${period} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
     throw e;

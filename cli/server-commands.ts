@@ -3,6 +3,7 @@ import { DEFAULT_DB_URL, openDb } from '../server/db';
 import { createToken } from '../server/auth';
 import { serve } from '../server/serve';
 import { Io, UsageError, parse } from './args';
+import { loadReference } from './reference-file';
 
 function dbUrl(v: string | undefined): string {
   return v ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
@@ -15,6 +16,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     db: { type: 'string' },
     http: { type: 'boolean' },
     'addin-dir': { type: 'string' },
+    reference: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
   const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);
@@ -25,6 +27,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     dbUrl: dbUrl(values.db),
     http: values.http ?? process.env.LEDGER_SYNC_HTTP === '1',
     addinDir: values['addin-dir'] ?? 'dist/addin',
+    ref: loadReference(values.reference),
   });
   io.err(`ledger-sync: serving ${running.url} (Ctrl+C stops)\n`);
   await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 /** Starting the service: database, HTTPS with localhost development certificates, or plain HTTP. */
+import { ReferenceData } from '../shared/reference';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
@@ -22,6 +23,8 @@ export interface ServeOptions {
   corsOrigins?: string[];
   addinDir?: string;
   logger?: Logger;
+  /** The deployment's reference data (defaults of reference.md when absent). */
+  ref?: ReferenceData;
 }
 
 export interface Running {
@@ -89,7 +92,7 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
     corsOrigins: opts.corsOrigins ?? [origin, ...DEFAULT_APP_OPTIONS.corsOrigins],
     addinDir: opts.addinDir,
     logger: log,
-    push: { ...DEFAULT_PUSH_OPTIONS, cache, failpoint: failpointFromEnv() },
+    push: { ...DEFAULT_PUSH_OPTIONS, cache, failpoint: failpointFromEnv(), ...(opts.ref ? { ref: opts.ref } : {}) },
   });
   const server = certs ? https.createServer({ cert: certs.cert, key: certs.key }, app) : http.createServer(app);
   await new Promise<void>((resolve, reject) => {

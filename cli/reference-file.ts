@@ -1,0 +1,20 @@
+/** `--reference file.json` / LEDGER_SYNC_REFERENCE: a deployment's reference data (docs/reference-data.md). */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_REFERENCE, ReferenceData, referenceWithOverrides } from '../shared/reference';
+import { UsageError } from './args';
+
+export function loadReference(option: string | undefined): ReferenceData {
+  const file = option ?? process.env.LEDGER_SYNC_REFERENCE;
+  if (!file) return DEFAULT_REFERENCE;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`reference file not found: ${file}`);
+    throw new UsageError(`reference file ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const r = referenceWithOverrides(json);
+  if (!r.ok) throw new UsageError(`reference file ${file}: ${r.problem}`);
+  return r.ref;
+}
