@@ -15,6 +15,7 @@ import { HttpError, errorHandler, fromZod } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
 import { getSnapshot, listSnapshots } from './snapshot-service';
 import { periodAnalysis, periodFindings } from './analysis-service';
+import { Reconciler } from './reconcile-service';
 import { openApiDocument, RouteDoc } from './openapi';
 import { ChunkCache } from './chunk-cache';
 
@@ -49,11 +50,18 @@ const TokenCreateSchema = z.strictObject({
   label: z.string().max(255).optional(),
 });
 
+/** The reconciler of an app made by createApp: its runs must settle before the database closes. */
+export function reconcilerOf(app: express.Express): Reconciler {
+  return app.locals.reconciler as Reconciler;
+}
+
 export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Express {
   const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
   opts.push = { ...opts.push, cache: opts.push.cache ?? new ChunkCache() };
   const log = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const reconciler = new Reconciler(db, opts.push.ref, log);
   const app = express();
+  app.locals.reconciler = reconciler;
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(
@@ -134,6 +142,8 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       handler: async (req, res) => {
         const r = await commitPush(db, req.auth!, String(req.params.id), opts.push);
         res.status(r.status).json(r.body);
+        // Reconciled after the answer, so the clerk's next push is not kept waiting (reconcile-service.ts).
+        if (r.status === 201) reconciler.schedule(req.auth!.unitId, r.period);
       },
     },
     {
@@ -152,13 +162,13 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       method: 'get', path: '/findings', role: 'clerk', summary: 'Findings of a period: validation of its current snapshots and their reconciliation',
       query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
       responses: { 200: 'findings', 400: 'bad query', 404: 'unit not visible' },
-      handler: async (req, res) => res.json(await periodFindings(db, req.auth!, req.query, opts.push.ref)),
+      handler: async (req, res) => res.json(await periodFindings(db, req.auth!, req.query, opts.push.ref, reconciler)),
     },
     {
       method: 'get', path: '/analysis', role: 'clerk', summary: 'Budget-execution analysis of a period: {as_of, tables, charts}',
       query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
       responses: { 200: 'analysis', 400: 'bad query', 404: 'unit not visible' },
-      handler: async (req, res) => res.json(await periodAnalysis(db, req.auth!, req.query, opts.push.ref)),
+      handler: async (req, res) => res.json(await periodAnalysis(db, req.auth!, req.query, opts.push.ref, reconciler)),
     },
     {
       method: 'get', path: '/me', role: 'clerk', summary: 'The token’s unit and role',

@@ -81,6 +81,8 @@ export class StoredFinding extends Model<InferAttributes<StoredFinding>, InferCr
   declare expected: string | null;
   declare message_zh: string;
   declare message_en: string;
+  /** Null for validation findings; the reconciliation run for P/A/E/B findings. */
+  declare reconciliation_id: CreationOptional<number | null>;
 }
 
 export class Period extends Model<InferAttributes<Period>, InferCreationAttributes<Period>> {
@@ -103,6 +105,17 @@ export class AuditEvent extends Model<InferAttributes<AuditEvent>, InferCreation
   declare details: string;
 }
 
+export class Reconciliation extends Model<InferAttributes<Reconciliation>, InferCreationAttributes<Reconciliation>> {
+  declare id: CreationOptional<number>;
+  declare unit_id: number;
+  declare period: string;
+  declare basis: string;
+  declare findings_error: number;
+  declare findings_warning: number;
+  declare findings_info: number;
+  declare created_at: Date;
+}
+
 const UnitModel = Unit;
 const TokenModel = Token;
 const PushModel = Push;
@@ -112,6 +125,7 @@ const LedgerHeadModel = LedgerHead;
 const StoredFindingModel = StoredFinding;
 const PeriodModel = Period;
 const AuditEventModel = AuditEvent;
+const ReconciliationModel = Reconciliation;
 
 export interface Models {
   Unit: typeof Unit;
@@ -123,6 +137,7 @@ export interface Models {
   StoredFinding: typeof StoredFinding;
   Period: typeof Period;
   AuditEvent: typeof AuditEvent;
+  Reconciliation: typeof Reconciliation;
 }
 
 const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, timestamps: false });
@@ -146,6 +161,7 @@ export function defineModels(sequelize: Sequelize): Models {
   const StoredFinding = class extends StoredFindingModel {};
   const Period = class extends PeriodModel {};
   const AuditEvent = class extends AuditEventModel {};
+  const Reconciliation = class extends ReconciliationModel {};
   Unit.init({ id: serial, code: str(64), name: str(255, true), created_at: date() }, opts(sequelize, 'units'));
   Token.init(
     { id: serial, unit_id: int(), role: str(16), token_hash: str(64), label: str(255, true), created_at: date(), revoked_at: date(true) },
@@ -184,6 +200,7 @@ export function defineModels(sequelize: Sequelize): Models {
     {
       id: serial, snapshot_id: int(), code: str(8), severity: str(8), ledger: str(16, true), sheet: str(255, true), row: int(true),
       column: str(8, true), field: str(64, true), ids: text(true), value: text(true), expected: text(true), message_zh: text(), message_en: text(),
+      reconciliation_id: int(true),
     },
     opts(sequelize, 'findings'),
   );
@@ -195,9 +212,13 @@ export function defineModels(sequelize: Sequelize): Models {
     },
     opts(sequelize, 'periods'),
   );
+  Reconciliation.init(
+    { id: serial, unit_id: int(), period: str(7), basis: text(), findings_error: int(), findings_warning: int(), findings_info: int(), created_at: date() },
+    opts(sequelize, 'reconciliations'),
+  );
   AuditEvent.init(
     { id: serial, at: date(), unit_id: int(true), token_id: int(true), actor: str(255), action: str(32), period: str(7, true), details: text() },
     opts(sequelize, 'audit_events'),
   );
-  return { Unit, Token, Push, PushChunk, Snapshot, LedgerHead, StoredFinding, Period, AuditEvent };
+  return { Unit, Token, Push, PushChunk, Snapshot, LedgerHead, StoredFinding, Period, AuditEvent, Reconciliation };
 }

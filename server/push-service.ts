@@ -5,7 +5,7 @@ import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpen
 import { Cell } from '../shared/workbook';
 import { canonicalHead, canonicalRows, contentHash, readPush, readPushChunk, readPushParts, Hasher } from '../shared/push';
 import { asOfOfPeriod, IsoDate } from '../shared/dates';
-import { Finding, messageIn, Summary, summarise } from '../shared/findings';
+import { Finding, Summary, summarise } from '../shared/findings';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
 import { Auth, audit } from './auth';
@@ -13,6 +13,7 @@ import { HttpError, badRequest, conflict, fromZod, notFound } from './http-error
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk } from './chunk-cache';
 import { insertStatements } from './row-sql';
+import { findingRecord } from './finding-records';
 
 export interface PushServiceOptions {
   /** How long an open push may wait for its chunks and commit. */
@@ -179,7 +180,7 @@ async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf:
 
 const hashMismatch = () => conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
 
-export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServiceOptions): Promise<{ status: number; body: CommitResponse }> {
+export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServiceOptions): Promise<{ status: number; period: string; body: CommitResponse }> {
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
   await refuseClosed(db, auth.unitId, head.period);
@@ -212,7 +213,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     if (current && current.content_hash === head.content_hash) {
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });
       await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
-      return { status: 200, body: { snapshot_id: current.id, unchanged: true, row_count: current.row_count, findings_summary: summary } };
+      return { status: 200, period: head.period, body: { snapshot_id: current.id, unchanged: true, row_count: current.row_count, findings_summary: summary } };
     }
     const snap = await db.models.Snapshot.create(
       {
@@ -226,11 +227,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     await insertRows(db, t, snap.id, prepared.statements, opts.failpoint);
     if (prepared.findings.length > 0) {
       await db.models.StoredFinding.bulkCreate(
-        prepared.findings.map((f) => ({
-          snapshot_id: snap.id, code: f.code, severity: f.severity, ledger: f.ledger ?? null, sheet: f.sheet ?? null, row: f.row ?? null,
-          column: f.column ?? null, field: f.field ?? null, ids: f.ids ? JSON.stringify(f.ids) : null, value: f.value ?? null,
-          expected: f.expected ?? null, message_zh: f.message, message_en: messageIn(f, 'en'),
-        })),
+        prepared.findings.map((f) => findingRecord(f, snap.id)),
         { transaction: t },
       );
     }
@@ -241,7 +238,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
       auth, action: 'commit', period: head.period,
       details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: prepared.rowCount, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
     }, t);
-    return { status: 201, body: { snapshot_id: snap.id, unchanged: false, row_count: prepared.rowCount, findings_summary: summary } };
+    return { status: 201, period: head.period, body: { snapshot_id: snap.id, unchanged: false, row_count: prepared.rowCount, findings_summary: summary } };
   });
 }
 

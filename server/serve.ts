@@ -7,7 +7,7 @@ import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import pino, { Logger } from 'pino';
 import { openDb, Db, DEFAULT_DB_URL } from './db';
-import { createApp, DEFAULT_APP_OPTIONS } from './app';
+import { createApp, DEFAULT_APP_OPTIONS, reconcilerOf } from './app';
 import { DEFAULT_PUSH_OPTIONS, expirePushes } from './push-service';
 import { InsertFailpoint } from './row-store';
 import { ChunkCache } from './chunk-cache';
@@ -112,6 +112,7 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
     close: async () => {
       clearInterval(sweep);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await reconcilerOf(app).idle();
       await db.close();
     },
   };

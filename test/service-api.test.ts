@@ -2,29 +2,15 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { DIALECTS, TestService, testService, purchaseCells, purchasePush } from './support/service';
+import { DIALECTS, TestService, testService, purchaseCells, purchasePush, pushWith } from './support/service';
 import { PreparedPush, chunkRanges } from '../shared/push';
 import { countRows } from '../server/row-store';
-import { createApp } from '../server/app';
+import { createApp, reconcilerOf } from '../server/app';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 import { ChunkCache } from '../server/chunk-cache';
 import { DEFAULT_PUSH_OPTIONS, expirePushes } from '../server/push-service';
 
-async function push(s: TestService, token: string, p: PreparedPush) {
-  const app = request(s.app);
-  const auth = { Authorization: `Bearer ${token}` };
-  const open = await app.post('/api/v1/pushes').set(auth).send(p.open);
-  if (open.status !== 201) return { open, commit: null };
-  const id = open.body.push_id as string;
-  const ranges = chunkRanges(p.rows);
-  for (let n = 0; n < ranges.length; n++) {
-    const [a, b] = ranges[n]!;
-    const r = await app.put(`/api/v1/pushes/${id}/chunks/${n}`).set(auth).type('json').send(JSON.stringify({ rows: p.rows.slice(a, b), source_rows: p.sourceRows.slice(a, b) }));
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-  }
-  const commit = await app.post(`/api/v1/pushes/${id}/commit`).set(auth);
-  return { open, commit, id };
-}
+const push = pushWith;
 
 async function storedState(s: TestService) {
   return {
@@ -382,9 +368,12 @@ for (const dialect of DIALECTS) {
 
     it('every push, commit and token is in the audit trail', async () => {
       await push(s, s.tokens.clerkA, purchasePush(purchaseCells(3)));
+      await reconcilerOf(s.app).idle();
       await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(purchasePush(purchaseCells(3)).open);
       const events = await s.db.models.AuditEvent.findAll({ order: [['id', 'ASC']] });
-      assert.deepEqual(events.map((e) => e.action), ['token_create', 'token_create', 'token_create', 'token_create', 'push_open', 'commit', 'push_unchanged']);
+      assert.deepEqual(events.map((e) => e.action), ['token_create', 'token_create', 'token_create', 'token_create', 'push_open', 'commit', 'reconcile', 'push_unchanged']);
+      const rec = JSON.parse(events[6]!.details);
+      assert.deepEqual(rec.snapshots, { purchase: JSON.parse(events[5]!.details).snapshot_id });
       const commit = JSON.parse(events[5]!.details);
       assert.equal(commit.rows, 3);
       assert.match(commit.content_hash, /^[0-9a-f]{64}$/);

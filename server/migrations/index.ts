@@ -1,4 +1,8 @@
 /** Every migration, in order. Listed here rather than globbed so that tsx and compiled runs agree. */
 import * as initial from './001-initial';
+import * as reconciliations from './002-reconciliations';
 
-export const MIGRATIONS = [{ name: '001-initial', ...initial }];
+export const MIGRATIONS = [
+  { name: '001-initial', ...initial },
+  { name: '002-reconciliations', ...reconciliations },
+];

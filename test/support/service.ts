@@ -6,11 +6,16 @@ import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import pino from 'pino';
 import { openDb, Db } from '../../server/db';
-import { createApp, AppOptions } from '../../server/app';
+import { createApp, AppOptions, reconcilerOf } from '../../server/app';
 import { createToken } from '../../server/auth';
 import { tmpDir } from './xlsx';
 import { Cell } from '../../shared/workbook';
-import { PreparedPush, contentHash } from '../../shared/push';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { PreparedPush, chunkRanges, contentHash, preparePushes } from '../../shared/push';
+import { checkWorkbook } from '../../shared/check';
+import { readAllSheets } from '../../shared/workbook';
+import { openXlsx } from '../../cli/xlsx-workbook';
 import { PushOpenRequest } from '../../shared/api';
 import { nodeHasher } from '../../server/push-service';
 
@@ -61,6 +66,7 @@ export async function testService(dialect: Dialect, options: Partial<AppOptions>
     app,
     tokens,
     close: async () => {
+      await reconcilerOf(app).idle();
       // A test may have closed the database itself (to see the service without one).
       await db.close().catch(() => undefined);
       await drop();
@@ -90,4 +96,28 @@ export function purchasePush(rows: Cell[][], period = '2024-06', workbook = 'boo
   };
   const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, nodeHasher()) };
   return { open, rows, sourceRows };
+}
+
+/** One push through the HTTP API (open, chunks, commit), as the CLI and the add-in make it. */
+export async function pushWith(s: TestService, token: string, p: PreparedPush) {
+  const app = request(s.app);
+  const auth = { Authorization: `Bearer ${token}` };
+  const open = await app.post('/api/v1/pushes').set(auth).send(p.open);
+  if (open.status !== 201) return { open, commit: null };
+  const id = open.body.push_id as string;
+  const ranges = chunkRanges(p.rows);
+  for (let n = 0; n < ranges.length; n++) {
+    const [a, b] = ranges[n]!;
+    const r = await app.put(`/api/v1/pushes/${id}/chunks/${n}`).set(auth).type('json').send(JSON.stringify({ rows: p.rows.slice(a, b), source_rows: p.sourceRows.slice(a, b) }));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const commit = await app.post(`/api/v1/pushes/${id}/commit`).set(auth);
+  return { open, commit, id };
+}
+
+/** Every ledger of a workbook prepared for a push into `period`, as `ledger-sync push` prepares them. */
+export async function workbookPushes(file: string, period: string): Promise<PreparedPush[]> {
+  const grids = await readAllSheets(await openXlsx(file));
+  const checked = checkWorkbook(grids, { asOf: period });
+  return preparePushes(grids, checked, { period, workbook: path.basename(file), hasher: nodeHasher });
 }
