@@ -5,6 +5,9 @@ import { StoredFinding } from './models';
 
 export type PeriodFinding = Finding & { unit: string; snapshot_id: number };
 
+/** The columns of a stored finding, in findingRecord's order. */
+export const FINDING_COLUMNS = ['snapshot_id', 'code', 'severity', 'ledger', 'sheet', 'row', 'column', 'field', 'ids', 'value', 'expected', 'message_zh', 'message_en', 'reconciliation_id'];
+
 /** `f` must be rendered in Chinese (the stored default); English is rendered from its arguments. */
 export function findingRecord(f: Finding, snapshotId: number, reconciliationId: number | null = null) {
   return {

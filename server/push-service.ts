@@ -12,7 +12,7 @@ import { Auth, audit } from './auth';
 import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk } from './chunk-cache';
-import { insertStatements } from './row-sql';
+import { insertStatements, prebuildTuples } from './row-sql';
 import { findingRecord } from './finding-records';
 
 export interface PushServiceOptions {
@@ -109,17 +109,23 @@ export async function putChunk(
   const head = JSON.parse(push.head) as PushOpenRequest;
   const body = checkChunk(text, head);
   const rows = body.rows.length;
-  await db.write(async (t) => {
+  // The chunk is stored (by the database's thread) while its rows are read here; the commit then
+  // has only what needs the whole ledger.
+  const stored = db.write(async (t) => {
     await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
     await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
   });
-  // The row-by-row work is done now, while the client sends the next chunk; the commit then has
-  // only what needs the whole ledger.
-  opts.cache?.put(id, num, {
-    rowCount: rows,
-    canonical: Buffer.from(canonicalRows(body.rows, body.source_rows)),
-    parsed: readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' }),
-  });
+  let read: ReadChunk | undefined;
+  try {
+    if (opts.cache) {
+      const parsed = readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' });
+      for (const part of parsed) if (part) prebuildTuples(head.kind, part.rows, db.dialect);
+      read = { rowCount: rows, canonical: Buffer.from(canonicalRows(body.rows, body.source_rows)), parsed };
+    }
+  } finally {
+    await stored;
+  }
+  if (read) opts.cache!.put(id, num, read);
   return { push_id: id, n: num, rows };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Reconciliation on commit: after each commit the unit's period is reconciled (P/A/E/B rules of
  * shared/, over the current snapshot of every ledger) and its findings stored with the run. Runs
- * happen after the commit's answer, one at a time per unit and period, and coalesce: a burst of
- * commits (a clerk pushing six ledgers) gives one run after the last. Readers use the stored run
+ * start once a unit's period has had no commit for a moment, one at a time per unit and period,
+ * so a burst of commits (a clerk pushing six ledgers) gives one run after the last. Readers use the stored run
  * when it was computed from the current snapshots and reference data, and compute it otherwise,
  * so an answer is never stale.
  */
@@ -14,11 +14,12 @@ import { reconcile } from '../shared/reconcile';
 import { ReferenceData } from '../shared/reference';
 import { audit } from './auth';
 import { Db } from './db';
-import { findingRecord } from './finding-records';
+import { FINDING_COLUMNS, findingRecord } from './finding-records';
 import { Reconciliation } from './models';
 import { basisOf, loadPeriod } from './period-state';
+import { insertRows } from './row-store';
+import { recordInsertStatements } from './row-sql';
 
-const INSERT_BATCH = 1_000;
 
 /** Reconciles a unit's period and stores the run, unless the stored one is already current. */
 export async function reconcileAndStore(db: Db, unitId: number, period: string, ref: ReferenceData): Promise<Reconciliation | null> {
@@ -42,10 +43,10 @@ export async function reconcileAndStore(db: Db, unitId: number, period: string, 
       { unit_id: unitId, period, basis, findings_error: summary.error, findings_warning: summary.warning, findings_info: summary.info, created_at: new Date() },
       { transaction: t },
     );
+    // A big period (a purchase ledger pushed before its plan) can have hundreds of thousands of
+    // findings: they go in through the same literal bulk path as ledger rows.
     const records = rec.findings.map((f) => findingRecord(f, (f.ledger && state.snapshotOf[f.ledger]) || anySnapshot!, run.id));
-    for (let i = 0; i < records.length; i += INSERT_BATCH) {
-      await db.models.StoredFinding.bulkCreate(records.slice(i, i + INSERT_BATCH), { transaction: t });
-    }
+    await insertRows(db, t, run.id, recordInsertStatements('findings', FINDING_COLUMNS, 'reconciliation_id', records, db.dialect));
     await audit(db, { unitId, action: 'reconcile', period, details: { reconciliation_id: run.id, snapshots: state.snapshotOf, findings: summary } }, t);
     return run;
   });
@@ -54,16 +55,30 @@ export async function reconcileAndStore(db: Db, unitId: number, period: string, 
 export class Reconciler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly waiting = new Map<string, { timer: NodeJS.Timeout; unitId: number; period: string }>();
 
   constructor(
     private readonly db: Db,
     private readonly ref: ReferenceData,
     private readonly log?: Logger,
+    /** Quiet time after a commit before the run starts: a clerk's six pushes give one run. */
+    private readonly delayMs = 1_500,
   ) {}
 
-  /** Reconcile the period after the current work; never throws (a failed run is computed on read). */
+  /** Reconcile the period once its commits pause; never throws (a failed run is computed on read). */
   schedule(unitId: number, period: string): void {
     const key = `${unitId}/${period}`;
+    clearTimeout(this.waiting.get(key)?.timer);
+    const timer = setTimeout(() => this.start(key), this.delayMs);
+    timer.unref();
+    this.waiting.set(key, { timer, unitId, period });
+  }
+
+  private start(key: string): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.waiting.delete(key);
     if (this.running.has(key)) {
       this.again.add(key);
       return;
@@ -72,22 +87,32 @@ export class Reconciler {
       do {
         this.again.delete(key);
         try {
-          await reconcileAndStore(this.db, unitId, period, this.ref);
+          await reconcileAndStore(this.db, w.unitId, w.period, this.ref);
         } catch (e) {
-          this.log?.warn({ err: e, unit_id: unitId, period }, 'reconciliation after commit failed; findings are computed on read');
+          this.log?.warn({ err: e, unit_id: w.unitId, period: w.period }, 'reconciliation after commit failed; findings are computed on read');
         }
       } while (this.again.has(key));
     })().finally(() => this.running.delete(key));
     this.running.set(key, run);
   }
 
-  /** Resolves once the period's scheduled run (if any) is done. */
+  /** A reader of the period: a waiting run starts now, and the answer waits for it. */
   async settled(unitId: number, period: string): Promise<void> {
-    await this.running.get(`${unitId}/${period}`);
+    const key = `${unitId}/${period}`;
+    this.start(key);
+    await this.running.get(key);
   }
 
-  /** Resolves once no run is left (before the database closes). */
+  /** Every waiting run started and finished (tests; nothing left to do). */
   async idle(): Promise<void> {
+    for (const key of [...this.waiting.keys()]) this.start(key);
+    while (this.running.size > 0) await Promise.all(this.running.values());
+  }
+
+  /** Shutting down: waiting runs are dropped (reads compute them), running ones finish. */
+  async stop(): Promise<void> {
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    this.waiting.clear();
     while (this.running.size > 0) await Promise.all(this.running.values());
   }
 }

@@ -42,13 +42,45 @@ export function rowColumns(kind: LedgerKind): string[] {
   return ['snapshot_id', 'sheet', 'source_row', 'valid', 'raw', ...LEDGERS[kind].fields.map((f) => f.name)];
 }
 
+/** A row's tuple, `(?1,'Sheet',12,1,NULL,…)`. */
+function rowTuple(fields: readonly string[], row: LedgerRow, dialect: Dialect, parts: string[]): string {
+  parts[0] = dialect === 'postgres' ? '$1' : '?1';
+  parts[1] = sqlLiteral(row.sheet);
+  parts[2] = String(row.row);
+  parts[3] = sqlLiteral(row.valid, dialect);
+  parts[4] = Object.keys(row.raw).length > 0 ? sqlLiteral(JSON.stringify(row.raw)) : 'NULL';
+  for (let k = 0; k < fields.length; k++) parts[5 + k] = sqlLiteral(row.values[fields[k]!], dialect);
+  return '(' + parts.join(',') + ')';
+}
+
+/**
+ * Tuples made as chunks arrive, while the client is still sending, so the commit only joins them.
+ * What the whole-ledger checks may still change on a row — its validity (V05, V07), a defaulted
+ * year or amount — is remembered, and a row whose state moved gets a fresh tuple at commit.
+ */
+interface Prebuilt {
+  tuple: string;
+  dialect: Dialect;
+  valid: boolean;
+  year: unknown;
+  amount: unknown;
+}
+const PREBUILT = new WeakMap<LedgerRow, Prebuilt>();
+
+export function prebuildTuples(kind: LedgerKind, rows: Iterable<LedgerRow>, dialect: Dialect): void {
+  const fields = LEDGERS[kind].fields.map((f) => f.name);
+  const parts = new Array<string>(5 + fields.length);
+  for (const row of rows) {
+    PREBUILT.set(row, { tuple: rowTuple(fields, row, dialect, parts), dialect, valid: row.valid, year: row.values.year, amount: row.values.amount });
+  }
+}
+
 /**
  * Statements of at most ROWS_PER_STATEMENT rows each, with the snapshot id as parameter 1, made
  * one at a time: the caller builds the next while the database runs the last.
  */
 export function* insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], dialect: Dialect): Generator<string> {
   const fields = LEDGERS[kind].fields.map((f) => f.name);
-  const param = dialect === 'postgres' ? '$1' : '?1';
   const head = `INSERT INTO ${quoteName(ROW_TABLE[kind])} (${rowColumns(kind).map(quoteName).join(',')}) VALUES `;
   const parts = new Array<string>(5 + fields.length);
   for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
@@ -58,14 +90,26 @@ export function* insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], 
     const tuples = new Array<string>(to - from);
     for (let i = from; i < to; i++) {
       const row = rows[i]!;
-      parts[0] = param;
-      parts[1] = sqlLiteral(row.sheet);
-      parts[2] = String(row.row);
-      parts[3] = sqlLiteral(row.valid, dialect);
-      parts[4] = Object.keys(row.raw).length > 0 ? sqlLiteral(JSON.stringify(row.raw)) : 'NULL';
-      for (let k = 0; k < fields.length; k++) parts[5 + k] = sqlLiteral(row.values[fields[k]!], dialect);
-      tuples[i - from] = '(' + parts.join(',') + ')';
+      const pre = PREBUILT.get(row);
+      tuples[i - from] =
+        pre && pre.dialect === dialect && pre.valid === row.valid && pre.year === row.values.year && pre.amount === row.values.amount
+          ? pre.tuple
+          : rowTuple(fields, row, dialect, parts);
     }
+    yield head + tuples.join(',');
+  }
+}
+
+/**
+ * INSERT statements for plain records (findings of a reconciliation), ROWS_PER_STATEMENT at a
+ * time; the column named `param` takes bound parameter 1 instead of a literal.
+ */
+export function* recordInsertStatements(table: string, columns: readonly string[], param: string, records: readonly Record<string, unknown>[], dialect: Dialect): Generator<string> {
+  const p = dialect === 'postgres' ? '$1' : '?1';
+  const head = `INSERT INTO ${quoteName(table)} (${columns.map(quoteName).join(',')}) VALUES `;
+  for (let from = 0; from < records.length; from += ROWS_PER_STATEMENT) {
+    const tuples: string[] = [];
+    for (const r of records.slice(from, from + ROWS_PER_STATEMENT)) tuples.push('(' + columns.map((c) => (c === param ? p : sqlLiteral(r[c], dialect))).join(',') + ')');
     yield head + tuples.join(',');
   }
 }

@@ -19,14 +19,15 @@ export interface InsertFailpoint {
 }
 
 /**
- * Runs the statements of insertStatements inside the commit's transaction, building each next
- * statement while the database (on the driver's own thread) runs the last.
+ * Runs the statements of insertStatements (or recordInsertStatements) inside a transaction,
+ * building each next statement while the database (on the driver's own thread) runs the last.
+ * `param` is their one bound parameter: the snapshot id, or the reconciliation id.
  */
-export async function insertRows(db: Db, t: Transaction, snapshotId: number, statements: Iterable<string>, failpoint?: InsertFailpoint): Promise<void> {
+export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<string>, failpoint?: InsertFailpoint): Promise<void> {
   // The driver's own connection of this transaction: the statement and its one parameter go to the
   // database apart (Sequelize's bind would look for $n inside the string literals too).
   const conn = (t as unknown as { connection: SqliteConnection & PgClient }).connection;
-  const run = (sql: string) => (db.dialect === 'sqlite' ? runSql(conn, sql, [snapshotId]) : conn.query(sql, [snapshotId]));
+  const run = (sql: string) => (db.dialect === 'sqlite' ? runSql(conn, sql, [param]) : conn.query(sql, [param]));
   const it = statements[Symbol.iterator]();
   let next = it.next();
   for (let i = 0; !next.done; i++) {

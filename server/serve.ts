@@ -112,7 +112,7 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
     close: async () => {
       clearInterval(sweep);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await reconcilerOf(app).idle();
+      await reconcilerOf(app).stop();
       await db.close();
     },
   };

@@ -5,6 +5,8 @@ import { createApp, reconcilerOf } from '../server/app';
 import { referenceWithOverrides } from '../shared/reference';
 import { DEFAULT_PUSH_OPTIONS, nodeHasher } from '../server/push-service';
 import { contentHash } from '../shared/push';
+import { makeFinding } from '../shared/validate';
+import { FINDING_COLUMNS, findingRecord } from '../server/finding-records';
 import { cli } from './support/cli';
 import { DIALECTS, TestService, pushWith, silentLogger, testService, workbookPushes } from './support/service';
 
@@ -77,3 +79,10 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('finding records', () => {
+  it('name exactly the columns the bulk insert of a reconciliation writes', () => {
+    const f = makeFinding('P01', 'zh', { ledger: 'purchase', sheet: 'S', row: 2, ids: { purchase_id: 'HT-1' } });
+    assert.deepEqual(Object.keys(findingRecord(f, 1, 2)), FINDING_COLUMNS);
+  });
+});
