@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DIALECTS, TestService, testService, purchaseCells, purchasePush, pushWith } from './support/service';
 import { PreparedPush, chunkRanges } from '../shared/push';
-import { countRows } from '../server/row-store';
+import { countRows, loadLedgerRows } from '../server/row-store';
 import { createApp, reconcilerOf } from '../server/app';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 import { ChunkCache } from '../server/chunk-cache';
@@ -108,6 +108,20 @@ for (const dialect of DIALECTS) {
       assert.equal(results[0]!.body.snapshot_id, results[1]!.body.snapshot_id);
       assert.equal(await s.db.models.Snapshot.count(), 1);
       assert.equal(await countRows(s.db, 'purchase'), 3000);
+    });
+
+    it('stores what the whole-ledger checks decide at commit: a duplicate id in a later chunk, an amount filled in', async () => {
+      const rows = purchaseCells(12_000);
+      rows[11_000]![0] = 'HT-5'; // the id of row 5, in the second chunk: V05, not valid
+      rows[11_001]![8] = null; // no amount: quantity × unit price
+      const { commit } = await push(s, s.tokens.clerkA, purchasePush(rows));
+      assert.equal(commit!.status, 201);
+      const stored = await loadLedgerRows(s.db, 'purchase', commit!.body.snapshot_id);
+      assert.equal(stored.length, 12_000);
+      assert.equal(stored[4]!.valid, true);
+      assert.equal(stored[11_000]!.valid, false);
+      assert.equal(stored[11_001]!.values.amount, (rows[11_001]![6] as number) * 5000 * 100);
+      assert.equal(stored.filter((r) => !r.valid).length, 1);
     });
 
     it('rows with findings are stored with them, raw text kept, pointing at the cells', async () => {
