@@ -7,12 +7,17 @@ import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';
 import { runReport } from './report-command';
+import { runAudit, runClose, runDiff } from './month-end-commands';
 import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
   ledger-sync check <book.xlsx> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
   ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--unit-name NAME]
   ledger-sync report --server URL --token T --period YYYY-MM [--unit CODE] [--out out.xlsx] [--json] [--lang zh|en]
+  ledger-sync close --server URL --token T --period YYYY-MM [--unit CODE] [--override REASON]
+  ledger-sync reopen --server URL --token T --period YYYY-MM [--unit CODE] --reason REASON
+  ledger-sync diff --server URL --token T --period YYYY-MM [--kind K] [--unit CODE] [--out out.xlsx] [--json]
+  ledger-sync audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]
   ledger-sync serve [--port N] [--db URL] [--http]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
@@ -37,6 +42,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await runPush(rest, io);
       case 'report':
         return await runReport(rest, io);
+      case 'close':
+        return await runClose(rest, io);
+      case 'reopen':
+        return await runClose(rest, io, true);
+      case 'diff':
+        return await runDiff(rest, io);
+      case 'audit':
+        return await runAudit(rest, io);
       case 'serve':
         return await runServe(rest, io);
       case 'token':

@@ -7,11 +7,11 @@ import { FindingsResponse, PeriodSchema } from '../shared/api';
 import { Lang, summarise } from '../shared/findings';
 import { asOfOfPeriod } from '../shared/dates';
 import { reconcile } from '../shared/reconcile';
-import { analyse, Analysis } from '../shared/analysis';
+import { analyse, Analysis, mergeUnitAnalyses } from '../shared/analysis';
 import { sortFindings } from '../shared/check';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
-import { Auth, unitScope } from './auth';
+import { Auth, readsAllUnits, unitScope } from './auth';
 import { fromZod } from './http-errors';
 import { PeriodFinding, fromStored } from './finding-records';
 import { basisOf, loadPeriod } from './period-state';
@@ -37,22 +37,52 @@ async function periodResult(db: Db, unit: { id: number; code: string }, period: 
   return { state, reconciled, findings, asOf, reconciliation_id: stored ? run!.id : null };
 }
 
+/** The findings of a unit's period now (validation and reconciliation), as month-end close weighs them. */
+export async function unitPeriodFindings(db: Db, unit: { id: number; code: string }, period: string, ref: ReferenceData, reconciler?: Reconciler): Promise<PeriodFinding[]> {
+  return (await periodResult(db, unit, period, 'zh', ref, reconciler)).findings;
+}
+
 const Query = z.object({ period: PeriodSchema, unit: z.string().optional(), lang: z.enum(['zh', 'en']).optional() });
+
+/**
+ * The units a read covers: the one asked for (or the token's own); for a reviewer who names none,
+ * every unit with ledgers in the period (the reviewer's view across units).
+ */
+async function unitsOf(db: Db, auth: Auth, unit: string | undefined, period: string): Promise<{ id: number; code: string }[] | null> {
+  if ((unit !== undefined && unit !== '') || !readsAllUnits(auth)) return null;
+  const heads = await db.models.LedgerHead.findAll({ where: { period }, attributes: ['unit_id'] });
+  const ids = [...new Set(heads.map((h) => h.unit_id))];
+  const units = ids.length ? await db.models.Unit.findAll({ where: { id: ids } }) : [];
+  return units.map((u) => ({ id: u.id, code: u.code })).sort((a, b) => a.code.localeCompare(b.code));
+}
 
 export async function periodFindings(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE, reconciler?: Reconciler): Promise<FindingsResponse> {
   const q = Query.safeParse(query);
   if (!q.success) throw fromZod(q.error.issues);
-  const unit = await unitScope(db, auth, q.data.unit);
-  const { findings } = await periodResult(db, unit, q.data.period, q.data.lang ?? 'zh', ref, reconciler);
+  const lang = q.data.lang ?? 'zh';
+  const all = await unitsOf(db, auth, q.data.unit, q.data.period);
+  const units = all ?? [await unitScope(db, auth, q.data.unit)];
+  const findings: PeriodFinding[] = [];
+  for (const unit of units) findings.push(...(await periodResult(db, unit, q.data.period, lang, ref, reconciler)).findings);
   return { period: q.data.period, findings, summary: summarise(findings) };
 }
 
 export async function periodAnalysis(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE, reconciler?: Reconciler): Promise<Analysis & { unit: string; unit_name: string | null; period: string }> {
   const q = Query.safeParse(query);
   if (!q.success) throw fromZod(q.error.issues);
-  const unit = await unitScope(db, auth, q.data.unit);
   const lang = q.data.lang ?? 'zh';
-  const { state, reconciled, findings, asOf } = await periodResult(db, unit, q.data.period, lang, ref, reconciler);
+  const analysisOf = async (unit: { id: number; code: string }) => {
+    const { state, reconciled, findings, asOf } = await periodResult(db, unit, q.data.period, lang, ref, reconciler);
+    return analyse({ ledgers: state.ledgers, matches: reconciled().matches, findings, asOf, ref, lang });
+  };
+  const all = await unitsOf(db, auth, q.data.unit, q.data.period);
+  if (all) {
+    const parts = [];
+    for (const unit of all) parts.push({ unit: unit.code, analysis: await analysisOf(unit) });
+    const merged = mergeUnitAnalyses(parts, asOfOfPeriod(q.data.period)!, lang);
+    return { unit: '*', unit_name: lang === 'zh' ? '全部单位' : 'All units', period: q.data.period, ...merged };
+  }
+  const unit = await unitScope(db, auth, q.data.unit);
   const name = (await db.models.Unit.findByPk(unit.id))?.name ?? null;
-  return { unit: unit.code, unit_name: name, period: q.data.period, ...analyse({ ledgers: state.ledgers, matches: reconciled().matches, findings, asOf, ref, lang }) };
+  return { unit: unit.code, unit_name: name, period: q.data.period, ...(await analysisOf(unit)) };
 }

@@ -8,7 +8,7 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import pino, { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
-import { API_PREFIX, MAX_CHUNK_BYTES, PushOpenSchema, Role } from '../shared/api';
+import { API_PREFIX, MAX_CHUNK_BYTES, PeriodChangeSchema, PushOpenSchema, Role } from '../shared/api';
 import { Db } from './db';
 import { authenticate, createToken, hashToken, requireRole } from './auth';
 import { HttpError, errorHandler, fromZod } from './http-errors';
@@ -16,6 +16,7 @@ import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChun
 import { getSnapshot, listSnapshots } from './snapshot-service';
 import { periodAnalysis, periodFindings } from './analysis-service';
 import { Reconciler } from './reconcile-service';
+import { closePeriod, listAudit, periodDiff, periodState, reopenPeriod } from './period-service';
 import { openApiDocument, RouteDoc } from './openapi';
 import { ChunkCache } from './chunk-cache';
 
@@ -169,6 +170,36 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
       responses: { 200: 'analysis', 400: 'bad query', 404: 'unit not visible' },
       handler: async (req, res) => res.json(await periodAnalysis(db, req.auth!, req.query, opts.push.ref, reconciler)),
+    },
+    {
+      method: 'get', path: '/periods/:period', role: 'clerk', summary: "The month's state: open or closed, by whom, when, why; and its findings now",
+      query: { unit: 'unit code (reviewer)' },
+      responses: { 200: '{unit, period, status, changed_by, changed_at, reason, findings_summary}', 400: 'bad period', 404: 'unit not visible' },
+      handler: async (req, res) => res.json(await periodState(db, req.auth!, req.params.period, req.query, opts.push.ref, reconciler)),
+    },
+    {
+      method: 'post', path: '/periods/:period/close', role: 'reviewer', summary: 'Close the month for a unit; refused while it has error-level findings unless overridden with a reason',
+      body: PeriodChangeSchema, query: { unit: 'unit code (or in the body)' },
+      responses: { 200: 'the closed period', 400: 'bad payload', 403: 'not a reviewer', 404: 'no such unit', 409: 'error-level findings without override, or already closed' },
+      handler: async (req, res) => res.json(await closePeriod(db, req.auth!, req.params.period, req.body, req.query, opts.push.ref, reconciler)),
+    },
+    {
+      method: 'post', path: '/periods/:period/reopen', role: 'reviewer', summary: 'Reopen a closed month, with a reason',
+      body: PeriodChangeSchema, query: { unit: 'unit code (or in the body)' },
+      responses: { 200: 'the reopened period', 400: 'no reason', 403: 'not a reviewer', 404: 'no such unit', 409: 'not closed' },
+      handler: async (req, res) => res.json(await reopenPeriod(db, req.auth!, req.params.period, req.body, req.query, opts.push.ref, reconciler)),
+    },
+    {
+      method: 'get', path: '/periods/:period/diff', role: 'clerk', summary: 'Rows added, removed and changed (by id field) against the latest snapshot of the month before',
+      query: { kind: 'ledger kind (default: all)', unit: 'unit code (reviewer)' },
+      responses: { 200: '{unit, period, previous_period, ledgers}', 400: 'bad query', 404: 'unit not visible' },
+      handler: async (req, res) => res.json(await periodDiff(db, req.auth!, req.params.period, req.query)),
+    },
+    {
+      method: 'get', path: '/audit', role: 'reviewer', summary: 'The audit trail, oldest first: pushes, commits, reconciliations, closes, reopens, tokens',
+      query: { period: 'YYYY-MM', unit: 'unit code', offset: 'first event (default 0)', limit: 'events (default 1000, at most 10000)' },
+      responses: { 200: '{events, offset, limit, total}', 400: 'bad query', 403: 'not a reviewer', 404: 'no such unit' },
+      handler: async (req, res) => res.json(await listAudit(db, req.query)),
     },
     {
       method: 'get', path: '/me', role: 'clerk', summary: 'The token’s unit and role',

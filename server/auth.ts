@@ -31,6 +31,9 @@ export function newToken(): string {
 
 const RANK: Record<Role, number> = { clerk: 0, reviewer: 1, admin: 2 };
 
+/** Reviewers (and admins) read every unit. */
+export const readsAllUnits = (auth: Auth): boolean => RANK[auth.role] >= RANK.reviewer;
+
 export function authenticate(db: Db) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';

@@ -14,6 +14,7 @@ import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk } from './chunk-cache';
 import { insertStatements, prebuildTuples } from './row-sql';
 import { findingRecord } from './finding-records';
+import { lockPeriod, refuseClosed } from './period-service';
 
 export interface PushServiceOptions {
   /** How long an open push may wait for its chunks and commit. */
@@ -32,14 +33,6 @@ export function nodeHasher(): Hasher {
 }
 
 const MAX_CHUNKS = 1000;
-
-async function refuseClosed(db: Db, unitId: number, period: string): Promise<void> {
-  const p = await db.models.Period.findOne({ where: { unit_id: unitId, period } });
-  if (p?.status === 'closed') {
-    const when = p.changed_at ? p.changed_at.toISOString() : 'unknown time';
-    throw conflict('period_closed', `period ${period} was closed by ${p.changed_by ?? 'a reviewer'} at ${when}; nothing was stored`);
-  }
-}
 
 async function currentSnapshot(db: Db, unitId: number, kind: string, period: string, transaction?: import('sequelize').Transaction) {
   const head = await db.models.LedgerHead.findOne({ where: { unit_id: unitId, kind, period }, transaction });
@@ -215,6 +208,9 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
         transaction: t,
       });
     }
+    // Checked again inside the transaction: a reviewer may have closed the month since the push began.
+    await lockPeriod(db, t, auth.unitId, head.period, 'shared');
+    await refuseClosed(db, auth.unitId, head.period, t);
     const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
     if (current && current.content_hash === head.content_hash) {
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });

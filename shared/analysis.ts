@@ -6,7 +6,7 @@
 import { Finding, Lang } from './findings';
 import { LedgerKind } from './ledgers';
 import { LedgerRow, ValidatedLedger } from './validate';
-import { Fen, fenToYuanString } from './money';
+import { Fen, fenFromYuanString, fenToYuanString } from './money';
 import { ReferenceData } from './reference';
 import { IsoDate } from './dates';
 import { ENUMS } from './enums';
@@ -370,17 +370,69 @@ function topBy(t: AnalysisTable, column: string, n: number, exclude: (r: TableCe
     .sort((a, b) => a - b);
 }
 
+const TOTAL_LABELS = new Set(['合计', '小计', 'Total', 'Subtotal']);
+
+/** Chart specs over the tables; columns found by name, so a leading `unit` column (all units) changes nothing. */
 function chartSpecs(t: Record<TableKey, AnalysisTable>, lang: Lang): ChartSpec[] {
   const zh = lang === 'zh';
   const all = (key: TableKey) => t[key].rows.map((_, i) => i);
-  const summaryRows = t.summary.rows.length - 1; // not the total
+  const col = (key: TableKey, name: string) => t[key].columns.indexOf(name);
+  const isTotal = (r: TableCell[]) => TOTAL_LABELS.has(String(r[col('summary', 'item_name')]));
   const subtotal = zh ? '小计' : 'Subtotal';
   return [
-    { sheet: t.summary.sheet, type: 'column_clustered', title: zh ? '计划与执行' : 'Plan and execution', category: 'item_name', series: ['plan_amount', 'exec_amount'], rows: topBy(t.summary, 'plan_amount', 10, (r) => t.summary.rows.indexOf(r) === summaryRows) },
+    { sheet: t.summary.sheet, type: 'column_clustered', title: zh ? '计划与执行' : 'Plan and execution', category: 'item_name', series: ['plan_amount', 'exec_amount'], rows: topBy(t.summary, 'plan_amount', 10, isTotal) },
     { sheet: t.monthly.sheet, type: 'line', title: zh ? '累计执行进度' : 'Cumulative execution', category: 'month', series: ['cumulative_rate', 'time_progress'], rows: all('monthly') },
     { sheet: t.methods.sheet, type: 'pie', title: zh ? '采购方式构成' : 'Methods', category: 'method', series: ['exec_amount'], rows: all('methods') },
     { sheet: t.asset_trace.sheet, type: 'column_stacked', title: zh ? '资产状态' : 'Asset status', category: 'purchase_id', series: ['in_use', 'repair', 'idle', 'lent', 'transferred', 'pending_disposal', 'disposed'], rows: topBy(t.asset_trace, 'cards', 10) },
     { sheet: t.departments.sheet, type: 'bar_clustered', title: zh ? '部门执行率' : 'Execution by department', category: 'department', series: ['exec_rate', 'expense_rate'], rows: all('departments') },
-    { sheet: t.expenses.sheet, type: 'column_clustered', title: zh ? '预算与支出' : 'Budget and spending', category: 'econ_class', series: ['budget_amount', 'spent_amount'], rows: t.expenses.rows.map((r, i) => [r, i] as const).filter(([r]) => r[2] === subtotal).map(([, i]) => i) },
+    { sheet: t.expenses.sheet, type: 'column_clustered', title: zh ? '预算与支出' : 'Budget and spending', category: 'econ_class', series: ['budget_amount', 'spent_amount'], rows: t.expenses.rows.map((r, i) => [r, i] as const).filter(([r]) => r[col('expenses', 'department')] === subtotal).map(([, i]) => i) },
   ];
+}
+
+/**
+ * The analysis of several units as one (a reviewer's view of all units): every table gains a
+ * leading `unit` column; each unit's summary total becomes its subtotal (小计), and a total over
+ * all units ends the summary. Charts are made again over the merged tables.
+ */
+export function mergeUnitAnalyses(parts: { unit: string; analysis: Analysis }[], asOf: IsoDate, lang: Lang): Analysis {
+  const zh = lang === 'zh';
+  const tables = {} as Record<TableKey, AnalysisTable>;
+  for (const key of TABLE_KEYS) {
+    const first = parts[0]?.analysis.tables[key];
+    const columns = ['unit', ...(first?.columns ?? [])];
+    const rows: TableCell[][] = [];
+    for (const p of parts) {
+      const t = p.analysis.tables[key];
+      t.rows.forEach((r, i) => {
+        const row: TableCell[] = [p.unit, ...r];
+        if (key === 'summary' && i === t.rows.length - 1) row[t.columns.indexOf('item_name') + 1] = zh ? '小计' : 'Subtotal';
+        rows.push(row);
+      });
+    }
+    tables[key] = { title: first?.title ?? sheetName(key, lang), sheet: sheetName(key, lang), columns, rows };
+  }
+  const s = tables.summary;
+  const c = (name: string) => s.columns.indexOf(name);
+  const subtotals = s.rows.filter((r) => r[c('item_name')] === (zh ? '小计' : 'Subtotal'));
+  if (subtotals.length > 0) {
+    const sumFen = (name: string) => subtotals.reduce((n, r) => n + fenOfYuan(r[c(name)]), 0);
+    const sumQty = (name: string) => subtotals.reduce((n, r) => n + (typeof r[c(name)] === 'number' ? (r[c(name)] as number) : 0), 0);
+    const plan = sumFen('plan_amount');
+    const exec = sumFen('exec_amount');
+    const total: TableCell[] = s.columns.map(() => null);
+    total[c('item_name')] = zh ? '合计' : 'Total';
+    total[c('plan_qty')] = sumQty('plan_qty');
+    total[c('plan_amount')] = money(plan);
+    total[c('exec_qty')] = sumQty('exec_qty');
+    total[c('exec_amount')] = money(exec);
+    total[c('paid_amount')] = money(sumFen('paid_amount'));
+    total[c('remaining_amount')] = money(sumFen('remaining_amount'));
+    total[c('exec_rate')] = rate(exec, plan);
+    s.rows.push(total);
+  }
+  return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };
+}
+
+function fenOfYuan(v: TableCell | undefined): number {
+  return typeof v === 'string' && v !== '' ? Number(fenFromYuanString(v) ?? 0) : 0;
 }

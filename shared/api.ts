@@ -121,6 +121,55 @@ export interface AnalysisResponse {
   charts: { sheet: string; type: string; title: string; category: string; series: string[]; rows: number[] }[];
 }
 
+/** GET /api/v1/periods/{period}: the month's state for a unit. */
+export interface PeriodStateResponse {
+  unit: string;
+  period: string;
+  status: 'open' | 'closed';
+  changed_by: string | null;
+  changed_at: string | null;
+  reason: string | null;
+  /** Findings of the month now (validation and reconciliation): closing needs no error, or an override. */
+  findings_summary: Summary;
+}
+
+/** POST /api/v1/periods/{period}/close and /reopen. */
+export const PeriodChangeSchema = z
+  .object({
+    unit: z.string().min(1).max(64).optional(),
+    /** close: close despite error-level findings, saying why (kept in the audit trail). */
+    override: z.string().trim().min(1, 'a reason').max(2000).optional(),
+    /** reopen: why the month is opened again (required). */
+    reason: z.string().trim().min(1, 'a reason').max(2000).optional(),
+  })
+  .strict();
+export type PeriodChangeRequest = z.infer<typeof PeriodChangeSchema>;
+
+/** GET /api/v1/periods/{period}/diff. */
+export interface DiffResponse {
+  unit: string;
+  period: string;
+  previous_period: string;
+  ledgers: (import('./diff').LedgerDiff & { snapshot_id: number | null; previous_snapshot_id: number | null })[];
+}
+
+/** GET /api/v1/audit. */
+export interface AuditEventView {
+  id: number;
+  at: string;
+  unit: string | null;
+  actor: string;
+  action: string;
+  period: string | null;
+  details: Record<string, unknown>;
+}
+export interface AuditResponse {
+  events: AuditEventView[];
+  offset: number;
+  limit: number;
+  total: number;
+}
+
 export interface ApiError {
   error: { code: string; message: string; field?: string };
 }

@@ -69,7 +69,7 @@ export interface ChartDataBlock {
 }
 
 export interface SheetLayout {
-  key: TableKey;
+  key: SheetKey;
   name: string;
   /** The add-in's mark on its own sheets: a hidden workbook name, so writing again replaces only these. */
   markName: string;
@@ -101,12 +101,16 @@ export interface LayoutMeta {
 }
 
 const MARK_PREFIX = '_LedgerSync.';
-export const markNameOf = (key: TableKey): string => MARK_PREFIX + key;
-/** The table key a workbook name marks, or null for names that are not ours. */
-export function keyOfMarkName(name: string): TableKey | null {
+/** Every sheet ledger-sync writes: the nine analysis sheets, 本月变动 and the audit export. */
+export const SHEET_KEYS = [...TABLE_KEYS, 'changes', 'audit'] as const;
+export type SheetKey = (typeof SHEET_KEYS)[number];
+
+export const markNameOf = (key: SheetKey): string => MARK_PREFIX + key;
+/** The sheet key a workbook name marks, or null for names that are not ours. */
+export function keyOfMarkName(name: string): SheetKey | null {
   if (!name.startsWith(MARK_PREFIX)) return null;
   const key = name.slice(MARK_PREFIX.length);
-  return (TABLE_KEYS as readonly string[]).includes(key) ? (key as TableKey) : null;
+  return (SHEET_KEYS as readonly string[]).includes(key) ? (key as SheetKey) : null;
 }
 
 /** Text Excel would take for a formula (formula injection): written as text, never evaluated. */
@@ -116,7 +120,7 @@ export function needsTextGuard(s: string): boolean {
 
 const MONEY = new Set(['plan_amount', 'exec_amount', 'paid_amount', 'remaining_amount', 'cumulative_amount', 'plan_unit_price', 'cards_value', 'repair_cost', 'expense_amount', 'budget_amount', 'prev_exec_amount', 'prev_expense_amount', 'spent_amount', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'replacement_amount', 'suggested_amount']);
 const PERCENT = new Set(['exec_rate', 'savings_rate', 'cumulative_rate', 'time_progress', 'gap', 'share', 'expense_rate', 'yoy_exec', 'yoy_expense', 'rate']);
-const COUNT = new Set(['purchase_count', 'cards', 'in_use', 'repair', 'idle', 'lent', 'transferred', 'pending_disposal', 'disposed', 'repair_events', 'assets_due', 'row', 'month']);
+const COUNT = new Set(['id', 'purchase_count', 'cards', 'in_use', 'repair', 'idle', 'lent', 'transferred', 'pending_disposal', 'disposed', 'repair_events', 'assets_due', 'row', 'month']);
 const QUANTITY = new Set(['plan_qty', 'exec_qty', 'remaining_qty', 'quantity']);
 const DATE = new Set(['date', 'last_event_date']);
 /** Columns a totals row sums: amounts and counts, never unit prices, rates or mixed-item quantities. */
@@ -200,6 +204,18 @@ const LABELS: Record<string, [string, string]> = {
   assets_due: ['到期资产', 'Assets due'],
   replacement_amount: ['更新金额', 'Replacement'],
   suggested_amount: ['建议预算', 'Suggested budget'],
+  change: ['变动', 'Change'],
+  key: ['编号', 'Key'],
+  field: ['字段', 'Field'],
+  before: ['原值', 'Before'],
+  after: ['新值', 'After'],
+  id: ['序号', 'No.'],
+  at: ['时间', 'Time'],
+  unit: ['单位', 'Unit'],
+  actor: ['操作人', 'Actor'],
+  action: ['操作', 'Action'],
+  period: ['期间', 'Period'],
+  details: ['详情', 'Details'],
 };
 
 export function columnLabel(column: string, lang: Lang): string {
@@ -214,6 +230,16 @@ const STATUS: Record<string, [string, string]> = {
   over_plan: ['超计划', 'over plan'],
 };
 const SEVERITY: Record<string, [string, string]> = { error: ['错误', 'error'], warning: ['警告', 'warning'], info: ['提示', 'info'] };
+const CHANGE: Record<string, [string, string]> = { added: ['新增', 'added'], removed: ['删除', 'removed'], changed: ['修改', 'changed'] };
+const ACTION: Record<string, [string, string]> = {
+  push_open: ['开始推送', 'push opened'],
+  push_unchanged: ['推送（内容未变）', 'push (unchanged)'],
+  commit: ['提交快照', 'commit'],
+  reconcile: ['核对', 'reconcile'],
+  close: ['结账', 'close'],
+  reopen: ['重新打开', 'reopen'],
+  token_create: ['创建令牌', 'token created'],
+};
 
 /** Codes in the JSON (`competitive_consultation`, `over_plan`) read as words in the sheet. */
 function displayCode(column: string, v: string, lang: Lang): string {
@@ -224,6 +250,8 @@ function displayCode(column: string, v: string, lang: Lang): string {
   }
   if (column === 'status') return STATUS[v]?.[i] ?? v;
   if (column === 'severity') return SEVERITY[v]?.[i] ?? v;
+  if (column === 'change') return CHANGE[v]?.[i] ?? v;
+  if (column === 'action') return ACTION[v]?.[i] ?? v;
   if (column === 'ledger' && v in LEDGERS) return lang === 'zh' ? LEDGER_NAMES[v as LedgerKind][0] : LEDGER_NAMES[v as LedgerKind][1];
   return v;
 }
@@ -280,9 +308,9 @@ const CHART_ROWS = 18;
 const CHART_COLS = 8;
 
 /** Tables whose last analysis row is already a total (`summary`): it becomes the totals row. */
-const TOTAL_IN_DATA: ReadonlySet<TableKey> = new Set(['summary']);
+const TOTAL_IN_DATA: ReadonlySet<SheetKey> = new Set(['summary']);
 /** Tables without a totals row: subtotals already inside (expenses), or sums that mean nothing. */
-const NO_TOTALS: ReadonlySet<TableKey> = new Set(['findings', 'expenses', 'monthly']);
+const NO_TOTALS: ReadonlySet<SheetKey> = new Set(['findings', 'expenses', 'monthly', 'changes', 'audit']);
 
 function periodText(period: string, lang: Lang): string {
   const m = /^(\d{4})-(\d{2})$/.exec(period);
@@ -290,7 +318,7 @@ function periodText(period: string, lang: Lang): string {
   return lang === 'zh' ? `${m[1]}年${+m[2]!}月` : period;
 }
 
-export function layoutSheet(key: TableKey, table: AnalysisTable, spec: ChartSpec | undefined, meta: LayoutMeta): SheetLayout {
+export function layoutSheet(key: SheetKey, table: AnalysisTable, spec: ChartSpec | undefined, meta: LayoutMeta, titleText?: string): SheetLayout {
   const { lang } = meta;
   const zh = lang === 'zh';
   const columns0 = table.columns.map((c) => ({ key: c, label: columnLabel(c, lang), format: formatOf(c) }));
@@ -312,7 +340,7 @@ export function layoutSheet(key: TableKey, table: AnalysisTable, spec: ChartSpec
   const firstCol = 0;
   const lastRow = HEADER_ROW + rows.length + (totals ? 1 : 0);
   const tableRange = { row: HEADER_ROW, col: firstCol, lastRow, lastCol: firstCol + columns.length - 1 };
-  const title = zh ? `${meta.unit} ${periodText(meta.period, lang)} 预算执行分析 — ${table.title}` : `${meta.unit} ${meta.period} budget execution — ${table.title}`;
+  const title = titleText ?? (zh ? `${meta.unit} ${periodText(meta.period, lang)} 预算执行分析 — ${table.title}` : `${meta.unit} ${meta.period} budget execution — ${table.title}`);
   const subtitle = zh ? `截至 ${meta.asOf}　生成于 ${meta.generatedAt}` : `As of ${meta.asOf} · generated ${meta.generatedAt}`;
   const layout: SheetLayout = {
     key,

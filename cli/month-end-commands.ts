@@ -1,0 +1,131 @@
+/** `ledger-sync close`, `reopen`, `diff` and `audit`: month-end against the service. */
+import { AuditResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
+import { ApiRequestError, ClientOptions, apiRequest } from '../shared/api-client';
+import { Lang } from '../shared/findings';
+import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
+import { auditTable, changesTable, changesTitle } from '../shared/month-end-tables';
+import { layoutSheet } from '../shared/sheet-layout';
+import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
+import { localTimestamp, writeFileAtomically } from './output-file';
+import { writeAnalysisSheets } from './xlsx-analysis-writer';
+
+async function call<T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> {
+  try {
+    return await apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body));
+  } catch (e) {
+    if (e instanceof ApiRequestError) throw new UsageError(`${what} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
+    throw e;
+  }
+}
+
+function stateLine(s: PeriodStateResponse, lang: Lang): string {
+  const f = s.findings_summary;
+  if (lang === 'zh') {
+    const who = s.changed_by ? `（${s.changed_by}，${s.changed_at}${s.reason ? `，${s.reason}` : ''}）` : '';
+    return `${s.unit} ${s.period}：${s.status === 'closed' ? '已结账' : '未结账'}${who}；${f.error} 个错误，${f.warning} 个警告，${f.info} 条提示\n`;
+  }
+  const who = s.changed_by ? ` (by ${s.changed_by} at ${s.changed_at}${s.reason ? `: ${s.reason}` : ''})` : '';
+  return `${s.unit} ${s.period}: ${s.status}${who}; ${f.error} errors, ${f.warning} warnings, ${f.info} info\n`;
+}
+
+export async function runClose(args: string[], io: Io, reopen = false): Promise<number> {
+  const { values, positionals } = parse(args, {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    period: { type: 'string' },
+    unit: { type: 'string' },
+    override: { type: 'string' },
+    reason: { type: 'string' },
+    lang: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const name = reopen ? 'reopen' : 'close';
+  if (positionals.length > 0) throw new UsageError(`${name} takes no arguments, got "${positionals[0]}"`);
+  const period = periodOption(values.period);
+  const c = serverOptions(values);
+  const lang = langOption(values.lang);
+  if (reopen && values.override !== undefined) throw new UsageError('reopen takes --reason, not --override');
+  if (!reopen && values.reason !== undefined) throw new UsageError('close takes --override REASON to close despite errors; --reason is for reopen');
+  if (reopen && !values.reason) throw new UsageError('reopen needs --reason "why the month is opened again"');
+  const body = { ...(values.unit ? { unit: values.unit } : {}), ...(values.override !== undefined ? { override: values.override } : {}), ...(values.reason !== undefined ? { reason: values.reason } : {}) };
+  const s = await call<PeriodStateResponse>(c, `${name} of ${period}`, 'POST', `/periods/${period}/${name}`, body);
+  io.out(values.json ? JSON.stringify(s, null, 2) + '\n' : stateLine(s, lang));
+  return 0;
+}
+
+export async function runDiff(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    period: { type: 'string' },
+    kind: { type: 'string' },
+    unit: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    lang: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`diff takes no arguments, got "${positionals[0]}"`);
+  const period = periodOption(values.period);
+  const c = serverOptions(values);
+  const lang = langOption(values.lang);
+  if (values.kind !== undefined && !(LEDGER_KINDS as readonly string[]).includes(values.kind)) throw new UsageError(`--kind must be one of ${LEDGER_KINDS.join(', ')}, got "${values.kind}"`);
+  const q = new URLSearchParams({ ...(values.kind ? { kind: values.kind } : {}), ...(values.unit ? { unit: values.unit } : {}) });
+  const d = await call<DiffResponse>(c, `diff of ${period}`, 'GET', `/periods/${period}/diff${q.size ? `?${q}` : ''}`);
+  if (values.out !== undefined) {
+    const table = changesTable(d, lang);
+    const meta = { unit: d.unit, period, asOf: period, generatedAt: localTimestamp(new Date()), lang };
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [layoutSheet('changes', table, undefined, meta, changesTitle(d, d.unit, lang))]));
+  }
+  if (values.json) {
+    io.out(JSON.stringify(d, null, 2) + '\n');
+  } else {
+    const zh = lang === 'zh';
+    io.out(zh ? `${d.unit} ${d.period} 对比 ${d.previous_period}\n` : `${d.unit} ${d.period} against ${d.previous_period}\n`);
+    for (const l of d.ledgers) {
+      const name = zh ? LEDGERS[l.kind as LedgerKind].zh : l.kind;
+      io.out(zh
+        ? `${name}：新增 ${l.added.length}，删除 ${l.removed.length}，修改 ${l.changed.length}，未变 ${l.unchanged}\n`
+        : `${name}: ${l.added.length} added, ${l.removed.length} removed, ${l.changed.length} changed, ${l.unchanged} unchanged\n`);
+      for (const r of l.changed.slice(0, 20)) io.out(`    ~ ${r.key}  ${r.changes.map((x) => `${x.field}: ${x.before ?? '∅'} → ${x.after ?? '∅'}`).join('; ')}\n`);
+      for (const r of l.added.slice(0, 20)) io.out(`    + ${r.key}\n`);
+      for (const r of l.removed.slice(0, 20)) io.out(`    - ${r.key}\n`);
+    }
+    if (values.out !== undefined) io.out(zh ? `已写入 ${values.out}\n` : `wrote ${values.out}\n`);
+  }
+  return 0;
+}
+
+export async function runAudit(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    period: { type: 'string' },
+    unit: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    lang: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`audit takes no arguments, got "${positionals[0]}"`);
+  const c = serverOptions(values);
+  const lang = langOption(values.lang);
+  if (values.out === undefined && !values.json) throw new UsageError('audit needs --out audit.xlsx, --json, or both');
+  const period = values.period === undefined ? undefined : periodOption(values.period);
+  const events: AuditResponse['events'] = [];
+  for (let offset = 0; ; ) {
+    const q = new URLSearchParams({ offset: String(offset), limit: '10000', ...(period ? { period } : {}), ...(values.unit ? { unit: values.unit } : {}) });
+    const page = await call<AuditResponse>(c, 'audit trail', 'GET', `/audit?${q}`);
+    events.push(...page.events);
+    offset += page.events.length;
+    if (page.events.length === 0 || offset >= page.total) break;
+  }
+  if (values.out !== undefined) {
+    const table = auditTable(events, lang);
+    const scope = `${values.unit ?? (lang === 'zh' ? '全部单位' : 'all units')}${period ? ` ${period}` : ''}`;
+    const title = lang === 'zh' ? `审计记录 — ${scope}` : `Audit trail — ${scope}`;
+    const meta = { unit: values.unit ?? '', period: period ?? '', asOf: '', generatedAt: localTimestamp(new Date()), lang };
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [{ ...layoutSheet('audit', table, undefined, meta, title), subtitle: { row: 1, col: 0, text: (lang === 'zh' ? `导出于 ` : 'exported ') + meta.generatedAt + (lang === 'zh' ? `，共 ${events.length} 条` : `, ${events.length} events`) } }]));
+    if (!values.json) io.out(lang === 'zh' ? `已写入 ${values.out}：${events.length} 条记录\n` : `wrote ${values.out}: ${events.length} events\n`);
+  }
+  if (values.json) io.out(JSON.stringify({ events }, null, 2) + '\n');
+  return 0;
+}

@@ -1,0 +1,41 @@
+/**
+ * The month-end sheets as tables, for the same sheet layout as the analysis: 本月变动 (what changed
+ * since last month, one row per added or removed row and per changed field) and the audit trail.
+ */
+import { AnalysisTable, TableCell } from './analysis';
+import { AuditEventView, DiffResponse } from './api';
+import { Lang } from './findings';
+import { LEDGERS } from './ledgers';
+
+export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
+export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
+const pick = (pair: [string, string], lang: Lang) => pair[lang === 'zh' ? 0 : 1];
+
+export function changesTable(diff: DiffResponse, lang: Lang): AnalysisTable {
+  const rows: TableCell[][] = [];
+  for (const l of diff.ledgers) {
+    const label = (field: string) => {
+      const f = LEDGERS[l.kind].fields.find((x) => x.name === field);
+      return f ? (lang === 'zh' ? f.zh : f.en) : field;
+    };
+    for (const r of l.added) rows.push([l.kind, 'added', r.key, null, null, null, r.sheet, r.row]);
+    for (const r of l.removed) rows.push([l.kind, 'removed', r.key, null, null, null, r.sheet, r.row]);
+    for (const r of l.changed) for (const c of r.changes) rows.push([l.kind, 'changed', r.key, label(c.field), c.before, c.after, r.sheet, r.row]);
+  }
+  const name = pick(CHANGES_SHEET, lang);
+  return { title: name, sheet: name, columns: ['ledger', 'change', 'key', 'field', 'before', 'after', 'sheet', 'row'], rows };
+}
+
+export function changesTitle(diff: DiffResponse, unit: string, lang: Lang): string {
+  return lang === 'zh' ? `${unit} ${diff.period} 本月变动（对比 ${diff.previous_period}）` : `${unit} ${diff.period} changes since ${diff.previous_period}`;
+}
+
+export function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
+  const name = pick(AUDIT_SHEET, lang);
+  return {
+    title: name,
+    sheet: name,
+    columns: ['id', 'at', 'unit', 'actor', 'action', 'period', 'details'],
+    rows: events.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.unit, e.actor, e.action, e.period, JSON.stringify(e.details)]),
+  };
+}
