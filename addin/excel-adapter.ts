@@ -1,0 +1,306 @@
+/// <reference types="office-js" />
+/**
+ * The one place that touches Office.js: the workbook interface of shared/workbook.ts read in row
+ * blocks, the shared sheet layouts written as Excel tables with native charts, and the add-in's
+ * marks on bad cells. Every request stays well under Excel on the web's 5 MB payload limit: blocks
+ * are sized from an estimate of their bytes, and a block the host still refuses is retried smaller.
+ */
+import { Cell, SheetGrid, WorkbookSource, errorCell } from '../shared/workbook';
+import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, quoteSheet, rangeA1 } from '../shared/sheet-layout';
+
+export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+
+export interface AdapterOptions {
+  /** Bytes a single request or response may carry: well under the host's 5 MB. */
+  maxPayloadBytes?: number;
+  /** Whether ExcelApi 1.9 (RangeAreas) is there, for marking scattered cells in one go. */
+  rangeAreas?: boolean;
+}
+
+/** Excel's error values, as `values` gives them: text, told apart from real text by this list. */
+const ERROR_VALUES = new Set(['#N/A', '#VALUE!', '#REF!', '#DIV/0!', '#NUM!', '#NAME?', '#NULL!', '#SPILL!', '#CALC!', '#GETTING_DATA', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!']);
+
+function isPayloadError(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return /PayloadSizeLimitExceeded|RequestPayloadSizeLimitExceeded|ResponsePayloadSizeLimitExceeded/.test(code) || /payload/i.test((e as Error).message ?? '');
+}
+
+/** Bytes a block of values takes as JSON, estimated without building the JSON. */
+export function estimateBytes(rows: readonly (readonly unknown[])[]): number {
+  let n = 2;
+  for (const r of rows) {
+    n += 2;
+    for (const v of r) n += typeof v === 'string' ? v.length * 3 + 3 : typeof v === 'number' ? 20 : 6;
+  }
+  return n;
+}
+
+const MARK_FILL = '#FFC7CE';
+const MARK_FONT = '#9C0006';
+/** The formula of the add-in's own conditional formats: tells them apart from the user's. */
+const MARK_RULE = '=TRUE+0*0';
+
+export class OfficeWorkbook implements WorkbookSource {
+  private readonly maxBytes: number;
+  /** Requests made (context.sync calls), for the tests and the figures. */
+  syncs = 0;
+
+  constructor(
+    private readonly run: ExcelRun,
+    private readonly opts: AdapterOptions = {},
+  ) {
+    this.maxBytes = opts.maxPayloadBytes ?? 4_000_000;
+  }
+
+  private async sync(ctx: Excel.RequestContext): Promise<void> {
+    this.syncs++;
+    await ctx.sync();
+  }
+
+  /** Sheet names in order; ledger-sync's own analysis sheets (marked by a hidden name) are not ledgers. */
+  async sheetNames(): Promise<string[]> {
+    return this.run(async (ctx) => {
+      const sheets = ctx.workbook.worksheets.load('items/name');
+      const names = ctx.workbook.names.load('items/name,items/formula');
+      await this.sync(ctx);
+      const ours = new Set(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => sheetOfFormula(String(n.formula))));
+      return sheets.items.map((s) => s.name).filter((n) => !ours.has(n));
+    });
+  }
+
+  async readSheet(name: string): Promise<SheetGrid> {
+    return this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getItem(name);
+      const used = ws.getUsedRangeOrNullObject(true).load('rowIndex,columnIndex,rowCount,columnCount');
+      await this.sync(ctx);
+      if (used.isNullObject) return { name, rows: [] };
+      const rows: Cell[][] = [];
+      const cols = used.columnIndex + used.columnCount;
+      const last = used.rowIndex + used.rowCount;
+      // A first small block measures the rows; later blocks are sized from it, and shrink when refused.
+      let block = Math.min(200, used.rowCount);
+      for (let start = used.rowIndex; start < last; ) {
+        const n = Math.min(block, last - start);
+        let values: unknown[][];
+        try {
+          const r = ws.getRangeByIndexes(start, 0, n, cols).load('values');
+          await this.sync(ctx);
+          values = r.values;
+        } catch (e) {
+          if (!isPayloadError(e) || n === 1) throw e;
+          block = Math.max(1, Math.floor(n / 2));
+          continue;
+        }
+        for (let i = 0; i < values.length; i++) rows[start + i] = values[i]!.map(cellOf);
+        const perRow = estimateBytes(values) / Math.max(1, values.length);
+        block = Math.max(1, Math.min(50_000, Math.floor(this.maxBytes / Math.max(perRow, 1))));
+        start += n;
+      }
+      return { name, rows };
+    });
+  }
+
+  /**
+   * Writes analysis sheets laid out by shared/sheet-layout.ts: values first, formats after, then the
+   * table and its chart. The add-in's own earlier sheets of those names are replaced; a user's
+   * sheet of the same name is never touched (the write is refused before anything changes).
+   */
+  async writeLayouts(layouts: SheetLayout[]): Promise<void> {
+    await this.run(async (ctx) => {
+      const sheets = ctx.workbook.worksheets.load('items/name');
+      const names = ctx.workbook.names.load('items/name,items/formula');
+      await this.sync(ctx);
+      const ours = new Map(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => [sheetOfFormula(String(n.formula)), n.name]));
+      const taken = layouts.find((l) => sheets.items.some((s) => s.name === l.name) && !ours.has(l.name));
+      if (taken) throw new Error(`the workbook already has a sheet "${taken.name}" that ledger-sync did not write; rename it first`);
+      for (const n of names.items) if (keyOfMarkName(n.name) !== null && layouts.some((l) => l.markName === n.name)) n.delete();
+      for (const l of layouts) if (ours.has(l.name)) ctx.workbook.worksheets.getItem(l.name).delete();
+      await this.sync(ctx);
+    });
+    for (const l of layouts) await this.writeLayout(l);
+  }
+
+  private async writeLayout(l: SheetLayout): Promise<void> {
+    await this.run(async (ctx) => {
+      ctx.workbook.application.suspendApiCalculationUntilNextSync();
+      const ws = ctx.workbook.worksheets.add(l.name);
+      ws.getRangeByIndexes(l.title.row, l.title.col, 1, 1).values = [[text(l.title.text)]];
+      ws.getRangeByIndexes(l.subtitle.row, l.subtitle.col, 1, 1).values = [[text(l.subtitle.text)]];
+      const width = l.columns.length;
+      ws.getRangeByIndexes(l.headerRow, l.firstCol, 1, width).values = [l.columns.map((c) => c.label)];
+      await this.sync(ctx);
+      // Values in blocks sized to the payload, then each column's format in one request.
+      const body = l.rows.map((r) => r.map(officeValue));
+      const perRow = estimateBytes(body.slice(0, 200)) / Math.max(1, Math.min(200, body.length));
+      let block = Math.max(1, Math.floor(this.maxBytes / Math.max(perRow, 1)));
+      for (let i = 0; i < body.length; ) {
+        const n = Math.min(block, body.length - i);
+        try {
+          ctx.workbook.application.suspendApiCalculationUntilNextSync();
+          ws.getRangeByIndexes(l.headerRow + 1 + i, l.firstCol, n, width).values = body.slice(i, i + n);
+          await this.sync(ctx);
+          i += n;
+        } catch (e) {
+          if (!isPayloadError(e) || n === 1) throw e;
+          block = Math.max(1, Math.floor(n / 2));
+        }
+      }
+      const first = l.headerRow + 1;
+      const dataRows = l.rows.length;
+      l.columns.forEach((c, j) => {
+        const col = ws.getRangeByIndexes(first, l.firstCol + j, dataRows + (l.totals ? 1 : 0), 1);
+        col.numberFormat = Array.from({ length: dataRows + (l.totals ? 1 : 0) }, () => [NUMBER_FORMATS[c.format]]);
+        ws.getRangeByIndexes(0, l.firstCol + j, 1, 1).format.columnWidth = c.width * 7;
+      });
+      const title = ws.getRangeByIndexes(l.title.row, l.title.col, 1, 1).format.font;
+      title.bold = true;
+      title.size = 14;
+      title.color = '#1F3864';
+      ws.getRangeByIndexes(l.subtitle.row, l.subtitle.col, 1, 1).format.font.color = '#595959';
+      // The table over header and data; its totals row (when the layout has one) below.
+      const table = ws.tables.add(rangeA1({ row: l.headerRow, col: l.firstCol, lastRow: l.headerRow + dataRows, lastCol: l.firstCol + width - 1 }), true);
+      table.name = l.tableName;
+      table.style = 'TableStyleMedium2';
+      if (l.totals) {
+        table.showTotals = true;
+        const totals = l.totals;
+        table.getTotalRowRange().formulas = [
+          totals.map((t, j) => (t.kind === 'sum' ? `=SUBTOTAL(109,${l.tableName}[${l.columns[j]!.label.replace(/(['#\[\]@])/g, "'$1")}])` : officeValue(t.value))),
+        ];
+        table.getTotalRowRange().format.font.bold = true;
+      }
+      if (l.chartData) {
+        const d = l.chartData;
+        ws.getRangeByIndexes(d.caption.row, d.caption.col, 1, 1).values = [[text(d.caption.text)]];
+        ws.getRangeByIndexes(d.header.row, d.header.col, 1, d.header.labels.length).values = [d.header.labels];
+        if (d.rows.length) ws.getRangeByIndexes(d.header.row + 1, d.header.col, d.rows.length, d.header.labels.length).values = d.rows.map((r) => r.map(officeValue));
+        d.formats.forEach((f, k) => {
+          if (d.rows.length) ws.getRangeByIndexes(d.header.row + 1, d.header.col + k, d.rows.length, 1).numberFormat = d.rows.map(() => [NUMBER_FORMATS[f as CellFormat]]);
+        });
+      }
+      if (l.chart) {
+        const c = l.chart;
+        const type = CHART_TYPES[c.type];
+        const chart = ws.charts.add(type, ws.getRange(rangeA1(c.series[0]!.values)), 'Columns');
+        chart.title.text = c.title;
+        chart.setPosition(a1(c.anchor.row, c.anchor.col), a1(c.anchor.row + c.anchor.rows, c.anchor.col + c.anchor.cols));
+        const s0 = chart.series.getItemAt(0);
+        s0.name = c.series[0]!.name;
+        s0.setXAxisValues(ws.getRange(rangeA1(c.categories)));
+        for (const s of c.series.slice(1)) {
+          const more = chart.series.add(s.name);
+          more.setValues(ws.getRange(rangeA1(s.values)));
+          more.setXAxisValues(ws.getRange(rangeA1(c.categories)));
+        }
+        chart.legend.position = 'Bottom';
+      }
+      ws.freezePanes.freezeRows(l.frozenRows);
+      ctx.workbook.names.add(l.markName, ws.getRange('A1'), 'ledger-sync analysis sheet: written again by the add-in, never edited by hand').visible = false;
+      await this.sync(ctx);
+    });
+  }
+
+  /** Marks findings' cells: the add-in's own conditional formats, never the user's fills. */
+  async markCells(marks: { sheet: string; address: string }[]): Promise<number> {
+    const bySheet = new Map<string, string[]>();
+    for (const m of marks) bySheet.set(m.sheet, [...(bySheet.get(m.sheet) ?? []), m.address]);
+    let requests = 0;
+    await this.run(async (ctx) => {
+      for (const [sheet, addresses] of bySheet) {
+        const ws = ctx.workbook.worksheets.getItem(sheet);
+        // RangeAreas take a list of up to a few thousand characters of addresses at a time.
+        const groups: string[][] = [];
+        let cur: string[] = [];
+        let len = 0;
+        for (const a of addresses) {
+          if (cur.length > 0 && (len + a.length > 2000 || !this.opts.rangeAreas)) {
+            groups.push(cur);
+            cur = [];
+            len = 0;
+          }
+          cur.push(a);
+          len += a.length + 1;
+        }
+        if (cur.length) groups.push(cur);
+        for (const g of groups) {
+          const target = this.opts.rangeAreas ? ws.getRanges(g.join(',')) : ws.getRange(g[0]!);
+          const cf = target.conditionalFormats.add('Custom');
+          cf.custom.rule.formula = MARK_RULE;
+          cf.custom.format.fill.color = MARK_FILL;
+          cf.custom.format.font.color = MARK_FONT;
+        }
+        requests += groups.length;
+      }
+      await this.sync(ctx);
+    });
+    return requests;
+  }
+
+  /** Removes the add-in's marks, and only them. */
+  async clearMarks(): Promise<number> {
+    return this.run(async (ctx) => {
+      const sheets = ctx.workbook.worksheets.load('items/name');
+      await this.sync(ctx);
+      const lists = sheets.items.map((ws) => ws.getRange().conditionalFormats.load('items/type'));
+      await this.sync(ctx);
+      const customs = lists.flatMap((l) => l.items.filter((cf) => cf.type === 'Custom'));
+      for (const cf of customs) cf.custom.rule.load('formula');
+      await this.sync(ctx);
+      let n = 0;
+      for (const cf of customs) {
+        if (cf.custom.rule.formula === MARK_RULE) {
+          cf.delete();
+          n++;
+        }
+      }
+      await this.sync(ctx);
+      return n;
+    });
+  }
+
+  /** Moves the selection to a finding's cell. */
+  async select(sheet: string, address: string): Promise<void> {
+    await this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getItem(sheet);
+      ws.activate();
+      ws.getRange(address).select();
+      await this.sync(ctx);
+    });
+  }
+}
+
+// Office.js takes its enumerations' string values; the `Excel` namespace exists only inside Office.
+const CHART_TYPES = {
+  column_clustered: 'ColumnClustered',
+  column_stacked: 'ColumnStacked',
+  bar_clustered: 'BarClustered',
+  line: 'LineMarkers',
+  pie: 'Pie',
+} as const;
+
+function cellOf(v: unknown): Cell {
+  if (v === '' || v === null || v === undefined) return null;
+  if (typeof v === 'string') return ERROR_VALUES.has(v) ? errorCell(v) : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return String(v);
+}
+
+/** Text as Excel must take it: a leading apostrophe keeps `=…` (and + - @) from becoming a formula. */
+function text(s: string): string {
+  return needsTextGuard(s) ? `'${s}` : s;
+}
+
+function officeValue(v: SheetValue): string | number {
+  if (v === null) return '';
+  if (typeof v === 'number') return v;
+  if (typeof v === 'object') return v.date;
+  return text(v);
+}
+
+/** `='执行总览'!$A$1` → 执行总览. */
+function sheetOfFormula(f: string): string {
+  const m = /^=?'((?:[^']|'')+)'!|^=?([^'!]+)!/.exec(f.trim());
+  return m ? (m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!) : '';
+}
+
+export { quoteSheet };

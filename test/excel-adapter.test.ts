@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { OfficeWorkbook, ExcelRun } from '../addin/excel-adapter';
+import { checkWorkbook } from '../shared/check';
+import { readAllSheets } from '../shared/workbook';
+import { layoutAnalysis, rangeA1 } from '../shared/sheet-layout';
+import { Analysis } from '../shared/analysis';
+import { openXlsx } from '../cli/xlsx-workbook';
+import { cli } from './support/cli';
+import { FakeExcel } from './support/fake-excel';
+
+const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
+const HEADERS = ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '规格型号', '供应商', '数量', '单价', '金额', '采购方式', '变更批复', '发票号', '备注'];
+
+function ledger(n: number): unknown[][] {
+  const rows: unknown[][] = [HEADERS];
+  for (let i = 0; i < n; i++) {
+    rows.push([`HT-${i + 1}`, `JH-${(i % 500) + 1}`, 45300 + (i % 180), ['办公室', '财务科', '业务一科'][i % 3], 'A02010105', '台式计算机', 'i5/16G/512G', '某某科技有限公司', 1 + (i % 5), 5000, (1 + (i % 5)) * 5000, '协议采购', '', `FP${100000 + i}`, i % 7 === 0 ? '分批到货' : '']);
+  }
+  return rows;
+}
+
+const runOf = (fake: FakeExcel) => fake.run as unknown as ExcelRun;
+
+describe('the Office.js adapter on a fake Excel host', function () {
+  this.timeout(120_000);
+
+  it('reads a 100,000 × 15 ledger in row blocks, every request and response under 5 MB', async () => {
+    const fake = new FakeExcel();
+    const rows = ledger(100_000);
+    fake.addSheet('合同台账', rows);
+    const book = new OfficeWorkbook(runOf(fake));
+    assert.deepEqual(await book.sheetNames(), ['合同台账']);
+    const grid = await book.readSheet('合同台账');
+    assert.equal(grid.rows.length, 100_001);
+    assert.deepEqual(grid.rows[0], HEADERS);
+    assert.deepEqual(grid.rows[100_000], rows[100_000]!.map((v) => (v === '' ? null : v)));
+    assert.ok(fake.maxResponseBytes < 5 * 1024 * 1024 && fake.maxRequestBytes < 5 * 1024 * 1024);
+    console.log(`      100,000 × 15 read in ${fake.syncs} syncs; largest response ${(fake.maxResponseBytes / 1e6).toFixed(2)} MB`);
+    assert.ok(fake.syncs <= 30, `${fake.syncs} syncs`);
+    const checked = checkWorkbook([grid], { asOf: '2024-06' });
+    assert.equal(checked.ledgers.purchase!.rows.length, 100_000);
+  });
+
+  it('shrinks a block the host refuses and goes on', async () => {
+    const fake = new FakeExcel();
+    fake.addSheet('合同台账', ledger(60_000));
+    // Told the host takes 50 MB a request: the first full blocks are refused, halved, and read.
+    const book = new OfficeWorkbook(runOf(fake), { maxPayloadBytes: 50_000_000 });
+    const grid = await book.readSheet('合同台账');
+    assert.equal(grid.rows.length, 60_001);
+    assert.ok(fake.refused > 0, 'the host refused a block');
+    assert.ok(fake.maxResponseBytes <= 5 * 1024 * 1024);
+    assert.deepEqual(grid.rows[60_000]![0], 'HT-60000');
+  });
+
+  it('reads the sample through the adapter to the same findings as the CLI', async () => {
+    const fake = new FakeExcel();
+    for (const g of await readAllSheets(await openXlsx(SAMPLE))) {
+      // What Office.js gives: dates as serial numbers, errors as their text, empty as "".
+      fake.addSheet(g.name, g.rows.map((r) => (r ?? []).map((c) => (c === null ? '' : typeof c === 'object' ? (c.kind === 'date' ? c.serial : c.text) : c))));
+    }
+    const grids = await readAllSheets(new OfficeWorkbook(runOf(fake)));
+    const viaOffice = checkWorkbook(grids, { asOf: '2024-06' });
+    const viaCli = JSON.parse((await cli('check', SAMPLE, '--json', '--as-of', '2024-06')).out);
+    const shape = (f: { code: string; sheet?: string; row?: number; column?: string }) => `${f.code} ${f.sheet}!${f.column ?? ''}${f.row ?? ''}`;
+    assert.deepEqual(viaOffice.findings.map(shape), viaCli.findings.map(shape));
+  });
+
+  it('reads Excel error values as errors, and skips its own analysis sheets', async () => {
+    const fake = new FakeExcel();
+    fake.addSheet('支出明细', [['凭证号', '金额'], ['PZ-1', '#N/A'], ['PZ-2', '#DIV/0!']]);
+    fake.addSheet('执行总览', [['x']]);
+    fake.names.push({ name: '_LedgerSync.summary', formula: "='执行总览'!$A$1", visible: false, comment: '' });
+    const book = new OfficeWorkbook(runOf(fake));
+    assert.deepEqual(await book.sheetNames(), ['支出明细']);
+    const g = await book.readSheet('支出明细');
+    assert.deepEqual(g.rows[1], ['PZ-1', { kind: 'error', text: '#N/A' }]);
+  });
+
+  describe('writing the analysis sheets', () => {
+    let analysis: Analysis;
+    before(async () => {
+      const j = JSON.parse((await cli('analyze', SAMPLE, '--json', '--as-of', '2024-06')).out);
+      analysis = { as_of: j.as_of, tables: j.analysis, charts: j.charts };
+    });
+    const meta = { unit: '某某局', period: '2024-06', asOf: '2024-06-30', generatedAt: '2026-11-26 09:00', lang: 'zh' as const };
+
+    it('writes each sheet as laid out in shared/: values, formats, a table, a chart with explicit seriesBy, a hidden mark', async () => {
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', [['合同编号'], ['HT-1']]);
+      const layouts = layoutAnalysis(analysis, meta);
+      const book = new OfficeWorkbook(runOf(fake));
+      await book.writeLayouts(layouts);
+      assert.deepEqual(fake.sheets.map((s) => s.name), ['合同台账', ...layouts.map((l) => l.name)]);
+      for (const l of layouts) {
+        const s = fake.sheet(l.name);
+        assert.equal(s.cells[0]![0], l.title.text);
+        assert.deepEqual(s.cells[l.headerRow]!.slice(0, l.columns.length), l.columns.map((c) => c.label));
+        assert.equal(s.tables.length, 1);
+        assert.equal(s.tables[0]!.name, l.tableName);
+        assert.equal(s.tables[0]!.address, rangeA1({ ...l.tableRange, lastRow: l.tableRange.lastRow - (l.totals ? 1 : 0) }));
+        assert.equal(s.tables[0]!.showTotals, l.totals !== null);
+        assert.equal(s.frozenRows, l.frozenRows);
+        assert.equal(s.charts.length, l.chart ? 1 : 0, l.name);
+        if (l.chart) {
+          const c = s.charts[0]!;
+          assert.equal(c.seriesBy, 'Columns');
+          assert.equal(c.title, l.chart.title);
+          assert.deepEqual(c.series.map((x) => [x.name, x.values, x.xValues]), l.chart.series.map((x) => [x.name, rangeA1(x.values).includes(':') ? rangeA1(x.values) : `${rangeA1(x.values)}:${rangeA1(x.values)}`, rangeA1(l.chart!.categories)]));
+        }
+        const mark = fake.names.find((n) => n.name === l.markName)!;
+        assert.equal(mark.visible, false);
+      }
+      const summary = fake.sheet('执行总览');
+      assert.equal(summary.formats.get('4,3'), '#,##0.00'); // D5, plan_amount
+      assert.equal(summary.formats.get('4,8'), '0.0%'); // I5, exec_rate
+      assert.deepEqual(summary.cells[4]!.slice(0, 4), layouts[0]!.rows[0]!.slice(0, 4));
+      const plan = fake.sheet('计划明细');
+      const totalsRow = layouts[3]!.tableRange.lastRow;
+      assert.equal(plan.formulas.get(`${totalsRow},7`), '=SUBTOTAL(109,LedgerSync_plan_lines[计划金额])');
+      assert.ok(fake.suspendedCalcSyncs > 0, 'calculation suspended while writing');
+      console.log(`      9 analysis sheets written in ${fake.syncs} syncs`);
+    });
+
+    it('writes text that looks like a formula as text', async () => {
+      const fake = new FakeExcel();
+      const evil = { ...analysis, tables: { ...analysis.tables, findings: { ...analysis.tables.findings, rows: [['error', 'P01', 'purchase', '合同台账', 2, 'A', null, '=HYPERLINK("http://evil","x")', null, '@SUM(A1)']] } } };
+      await new OfficeWorkbook(runOf(fake)).writeLayouts(layoutAnalysis(evil, meta).filter((l) => l.key === 'findings'));
+      const s = fake.sheet('异常清单');
+      assert.equal(s.cells[4]![7], '=HYPERLINK("http://evil","x")');
+      assert.equal(s.cells[4]![9], '@SUM(A1)');
+      assert.equal([...s.formulas.keys()].filter((k) => k.startsWith('4,')).length, 0, 'no formula in the data rows');
+    });
+
+    it('replaces only its own sheets when writing again, and refuses to touch a user sheet of the same name', async () => {
+      const fake = new FakeExcel();
+      const layouts = layoutAnalysis(analysis, meta);
+      const book = new OfficeWorkbook(runOf(fake));
+      await book.writeLayouts(layouts);
+      await book.writeLayouts(layouts);
+      assert.equal(fake.sheets.length, 9);
+      assert.equal(fake.names.length, 9);
+      const other = new FakeExcel();
+      other.addSheet('支出执行', [['我的表']]);
+      await assert.rejects(new OfficeWorkbook(runOf(other)).writeLayouts(layouts), /already has a sheet "支出执行" that ledger-sync did not write/);
+      assert.deepEqual(other.sheets.map((s) => s.name), ['支出执行']);
+      assert.deepEqual(other.sheet('支出执行').cells, [['我的表']]);
+    });
+  });
+
+  describe('marks on bad cells', () => {
+    const cells = Array.from({ length: 600 }, (_, i) => ({ sheet: '合同台账', address: `${'ABCDEFGHIJ'[i % 10]}${2 + i * 3}` }));
+
+    it('batches scattered cells into few RangeAreas where ExcelApi 1.9 is there, one range each otherwise', async () => {
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', ledger(2000));
+      const withAreas = await new OfficeWorkbook(runOf(fake), { rangeAreas: true }).markCells(cells);
+      assert.ok(withAreas <= 5, `${withAreas} conditional formats for 600 cells`);
+      assert.equal(fake.syncs, 1);
+      const marked = fake.sheet('合同台账').cfs.flatMap((c) => c.addresses.split(','));
+      assert.deepEqual(marked.sort(), cells.map((c) => c.address).sort());
+      const plain = new FakeExcel();
+      plain.addSheet('合同台账', ledger(2000));
+      assert.equal(await new OfficeWorkbook(runOf(plain)).markCells(cells), 600);
+    });
+
+    it('clears its own marks and never the user’s formatting', async () => {
+      const fake = new FakeExcel();
+      const s = fake.addSheet('合同台账', ledger(10));
+      s.cfs.push({ type: 'Custom', addresses: 'A1:A10', formula: '=$I2>3', fill: '#00FF00', font: null, deleted: false });
+      const book = new OfficeWorkbook(runOf(fake), { rangeAreas: true });
+      await book.markCells(cells.slice(0, 5));
+      assert.equal(s.cfs.filter((c) => !c.deleted).length, 2);
+      assert.equal(await book.clearMarks(), 1);
+      assert.deepEqual(s.cfs.filter((c) => !c.deleted).map((c) => c.formula), ['=$I2>3']);
+    });
+
+    it('moves the selection to a finding’s cell', async () => {
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', ledger(10));
+      await new OfficeWorkbook(runOf(fake)).select('合同台账', 'C7');
+      assert.deepEqual(fake.selection, { sheet: '合同台账', address: 'C7:C7' });
+      assert.equal(fake.active, '合同台账');
+    });
+  });
+});
