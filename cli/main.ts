@@ -8,6 +8,7 @@ import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';
 import { runReport } from './report-command';
 import { runAudit, runClose, runDiff } from './month-end-commands';
+import { runManifest } from './manifest-command';
 import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
@@ -18,6 +19,7 @@ export const USAGE = `Usage:
   ledger-sync reopen --server URL --token T --period YYYY-MM [--unit CODE] --reason REASON
   ledger-sync diff --server URL --token T --period YYYY-MM [--kind K] [--unit CODE] [--out out.xlsx] [--json]
   ledger-sync audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]
+  ledger-sync manifest --origin https://host [--out manifest.prod.xml]
   ledger-sync serve [--port N] [--db URL] [--http]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
@@ -50,6 +52,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await runDiff(rest, io);
       case 'audit':
         return await runAudit(rest, io);
+      case 'manifest':
+        return await runManifest(rest, io);
       case 'serve':
         return await runServe(rest, io);
       case 'token':
