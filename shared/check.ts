@@ -1,7 +1,7 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
-import { detectSheet } from './headers';
+import { detectSheet, detectSheetAs } from './headers';
 import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
@@ -15,6 +15,8 @@ export interface CheckOptions {
   ref?: ReferenceData;
   /** Today, for a workbook with no dated row and no `asOf` (defaults to the clock). */
   today?: Date;
+  /** The user's corrections by sheet name: read as this kind, or (null) not as a ledger. */
+  kinds?: Record<string, LedgerKind | null>;
 }
 
 export interface CheckResult {
@@ -46,7 +48,8 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
   const byKind = new Map<LedgerKind, ParsedSheet[]>();
   grids.forEach((grid, i) => {
     order.set(grid.name, i);
-    const det = detectSheet(grid);
+    const chosen = options.kinds?.[grid.name];
+    const det = chosen === undefined ? detectSheet(grid) : chosen === null ? null : detectSheetAs(grid, chosen);
     if (!det) {
       findings.push(makeFinding('I02', lang, { sheet: grid.name }));
       return;

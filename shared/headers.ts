@@ -128,6 +128,16 @@ export function detectSheet(grid: SheetGrid): SheetDetection | null {
   return winner;
 }
 
+/** The sheet read as the kind the user chose (a correction in the add-in): its best header row for that kind. */
+export function detectSheetAs(grid: SheetGrid, kind: LedgerKind): SheetDetection | null {
+  let top: SheetDetection | null = null;
+  for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) {
+    const match = matchHeaderRow(kind, grid.rows[r]);
+    if (!top || match.fields.size > top.match.fields.size) top = { kind, headerIndex: r, match };
+  }
+  return top && top.match.fields.size > 0 ? top : null;
+}
+
 /** The first year 2000–2100 written as `2024年` in a title cell above the header. */
 export function titleYear(grid: SheetGrid, headerIndex: number): number | null {
   for (let r = 0; r < headerIndex; r++) {

@@ -3,6 +3,7 @@ import { normaliseHeader, matchHeaderRow, detectSheet, titleYear } from '../shar
 import { LEDGERS, LEDGER_KINDS } from '../shared/ledgers';
 import { Cell } from '../shared/workbook';
 import { grid } from './support/grid';
+import { checkWorkbook } from '../shared/check';
 
 describe('header normalisation', () => {
   const cases: [string, string, string | null][] = [
@@ -96,5 +97,21 @@ describe('header row and kind detection', () => {
     assert.equal(titleYear(g, 2), 2024);
     assert.equal(titleYear(grid('p', [['1999年计划'], planHeader]), 1), null);
     assert.equal(titleYear(grid('p', [planHeader]), 0), null);
+  });
+});
+
+describe('the user’s kind corrections (add-in dropdowns)', () => {
+  const sheet = (name: string, rows: unknown[][]) => ({ name, rows: rows as never });
+  const plan = sheet('计划', [['计划编号', '品目名称', '数量', '单价', '金额', '采购方式', '部门'], ['JH-1', '打印机', 1, 3000, 3000, '询价', '办公室']]);
+
+  it('reads a sheet as the kind chosen, or not at all', () => {
+    const auto = checkWorkbook([plan], { asOf: '2024-06' });
+    assert.deepEqual(Object.keys(auto.ledgers), ['plan']);
+    const none = checkWorkbook([plan], { asOf: '2024-06', kinds: { 计划: null } });
+    assert.deepEqual(Object.keys(none.ledgers), []);
+    assert.deepEqual(none.findings.map((f) => f.code), ['I02']);
+    const asPurchase = checkWorkbook([plan], { asOf: '2024-06', kinds: { 计划: 'purchase' } });
+    assert.deepEqual(Object.keys(asPurchase.ledgers), ['purchase']);
+    assert.ok(asPurchase.findings.some((f) => f.code === 'V00'), 'a purchase ledger without its required columns says so');
   });
 });

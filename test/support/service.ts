@@ -35,9 +35,22 @@ export async function freshDbUrl(dialect: Dialect): Promise<{ url: string; drop:
   return {
     url: u.toString(),
     drop: async () => {
+      // DROP DATABASE can lose a race with the server's own clean-up of the closed connections:
+      // it is tried again before the clean-up counts as failed.
       const a = new Sequelize(process.env.TEST_PG_URL!, { logging: false });
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.close();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (e) {
+            if (attempt >= 5) throw new Error(`cannot drop test database ${name}: ${(e as { parent?: Error }).parent?.message ?? (e as Error).message}`);
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      } finally {
+        await a.close();
+      }
     },
   };
 }
