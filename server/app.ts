@@ -227,7 +227,11 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
     });
   }
 
-  if (opts.addinDir && existsSync(opts.addinDir)) app.use('/addin', express.static(path.resolve(opts.addinDir)));
+  if (opts.addinDir && existsSync(opts.addinDir)) {
+    // office.js and the files it loads beside itself, from the package: no Internet needed.
+    app.use('/addin/office', express.static(path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist')));
+    app.use('/addin', express.static(path.resolve(opts.addinDir)));
+  }
   app.use((req, res) => void res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } }));
   app.use(errorHandler(log));
   return app;

@@ -1,0 +1,93 @@
+/** The pane's words: Chinese by default, English when Office's display language is English. */
+export type PaneLang = 'zh' | 'en';
+
+const ZH = {
+  title: '台账同步',
+  notInExcel: '请在 Excel 中打开本加载项：它需要 Excel 才能读取和写入工作簿。',
+  needApi: '此 Excel 版本不支持本加载项所需的 ExcelApi 1.7。请升级到 Microsoft 365、Excel 2019 或更高版本，或使用网页版 Excel。',
+  connect: '1 连接服务器',
+  server: '服务器地址',
+  token: '令牌',
+  connectBtn: '连接',
+  connected: (unit: string, role: string) => `已连接：单位 ${unit}，角色 ${role}`,
+  unreachable: (url: string) => `无法连接 ${url}：请确认服务器已启动、地址正确，并已信任其证书（见 README“在 Excel 中使用”）。`,
+  refused: '令牌被拒绝：请向管理员索取有效的令牌。',
+  ledgers: '2 识别台账',
+  scan: '读取工作簿',
+  notLedger: '（不是台账）',
+  headerRow: (n: number, rows: number) => `表头第 ${n} 行，${rows} 行数据`,
+  validate: '3 校验',
+  findingsSummary: (e: number, w: number, i: number) => `${e} 个错误，${w} 个警告，${i} 条提示`,
+  mark: '在单元格上标记',
+  clearMarks: '清除标记',
+  marked: (n: number) => `已标记 ${n} 处`,
+  cleared: (n: number) => `已清除 ${n} 处标记`,
+  push: '4 推送',
+  period: '期间',
+  pushBtn: '推送到服务器',
+  cancel: '取消',
+  cancelled: '已取消，服务器上的数据未变。',
+  pushed: (kind: string, id: number, unchanged: boolean) => `${kind}：快照 ${id}${unchanged ? '（内容未变）' : ''}`,
+  analysis: '5 分析',
+  unit: '单位（复核人员）',
+  allUnits: '全部单位',
+  analysisBtn: '写入分析表',
+  written: (n: number) => `已写入 ${n} 张分析表`,
+  month: '本月状态',
+  open: '未结账',
+  closed: (by: string, at: string) => `已结账（${by}，${at}）`,
+  close: '结账',
+  overridePrompt: '本月仍有错误。如确需结账，请填写原因：',
+  busy: '处理中…',
+  error: (m: string) => `出错：${m}`,
+};
+export type Words = typeof ZH;
+
+const EN: Words = {
+  title: 'ledger-sync',
+  notInExcel: 'Open this add-in in Excel: it needs Excel to read and write the workbook.',
+  needApi: 'This version of Excel lacks ExcelApi 1.7, which the add-in needs. Upgrade to Microsoft 365 or Excel 2019 or later, or use Excel on the web.',
+  connect: '1 Connect',
+  server: 'Server',
+  token: 'Token',
+  connectBtn: 'Connect',
+  connected: (unit, role) => `Connected: unit ${unit}, role ${role}`,
+  unreachable: (url) => `Cannot reach ${url}: check that the server runs, the address is right and its certificate is trusted (README, "Use it in Excel").`,
+  refused: 'Token refused: ask your administrator for a valid token.',
+  ledgers: '2 Ledgers found',
+  scan: 'Read the workbook',
+  notLedger: '(not a ledger)',
+  headerRow: (n, rows) => `header in row ${n}, ${rows} data rows`,
+  validate: '3 Validate',
+  findingsSummary: (e, w, i) => `${e} errors, ${w} warnings, ${i} info`,
+  mark: 'Mark the cells',
+  clearMarks: 'Clear marks',
+  marked: (n) => `${n} cells marked`,
+  cleared: (n) => `${n} marks cleared`,
+  push: '4 Push',
+  period: 'Period',
+  pushBtn: 'Push to the server',
+  cancel: 'Cancel',
+  cancelled: 'Cancelled; nothing changed on the server.',
+  pushed: (kind, id, unchanged) => `${kind}: snapshot ${id}${unchanged ? ' (unchanged)' : ''}`,
+  analysis: '5 Analysis',
+  unit: 'Unit (reviewers)',
+  allUnits: 'All units',
+  analysisBtn: 'Write the analysis sheets',
+  written: (n) => `${n} analysis sheets written`,
+  month: 'This month',
+  open: 'open',
+  closed: (by, at) => `closed (by ${by}, ${at})`,
+  close: 'Close the month',
+  overridePrompt: 'The month still has errors. To close it anyway, give the reason:',
+  busy: 'Working…',
+  error: (m) => `Error: ${m}`,
+};
+
+export function words(lang: PaneLang): Words {
+  return lang === 'en' ? EN : ZH;
+}
+
+export function langOf(displayLanguage: string | undefined): PaneLang {
+  return displayLanguage && /^en\b/i.test(displayLanguage) ? 'en' : 'zh';
+}

@@ -1,0 +1,299 @@
+/// <reference lib="dom" />
+/// <reference types="office-js" />
+/**
+ * The task pane: connect → ledgers found → validate → push → analysis, and the month's state.
+ * Everything it knows about ledgers comes from shared/; everything it does to the workbook goes
+ * through the one Office.js adapter (excel-adapter.ts).
+ */
+import { checkWorkbook, CheckResult } from '../shared/check';
+import { readAllSheets, SheetGrid } from '../shared/workbook';
+import { preparePushes } from '../shared/push';
+import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
+import { AnalysisResponse, PeriodStateResponse } from '../shared/api';
+import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
+import { Finding } from '../shared/findings';
+import { Analysis } from '../shared/analysis';
+import { layoutAnalysis } from '../shared/sheet-layout';
+import { OfficeWorkbook, ExcelRun } from './excel-adapter';
+import { browserHasher } from './browser-hasher';
+import { PaneLang, Words, langOf, words } from './i18n';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+interface State {
+  lang: PaneLang;
+  w: Words;
+  book: OfficeWorkbook;
+  client: ClientOptions | null;
+  role: string | null;
+  grids: SheetGrid[];
+  checked: CheckResult | null;
+  kinds: Record<string, LedgerKind | null>;
+  abort: AbortController | null;
+}
+
+let S: State;
+
+function show(id: string, on = true): void {
+  $(id).hidden = !on;
+}
+function say(id: string, text: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
+  const el = $(id);
+  el.textContent = text;
+  el.className = `message ${kind}`;
+  el.hidden = text === '';
+}
+const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : (e as Error).message ?? String(e));
+
+function settings(): { get: (k: string) => unknown; set: (k: string, v: unknown) => void; save: () => void } {
+  const s = Office.context.document.settings;
+  return { get: (k) => s.get(k), set: (k, v) => s.set(k, v), save: () => s.saveAsync() };
+}
+
+async function connect(): Promise<void> {
+  const server = ($('server') as HTMLInputElement).value.trim() || location.origin;
+  const token = ($('token') as HTMLInputElement).value.trim();
+  const client = { server, token, retries: 1 };
+  say('connect-msg', S.w.busy);
+  try {
+    const me = await apiRequest<{ unit: string; role: string }>(client, 'GET', '/me');
+    S.client = client;
+    S.role = me.role;
+    // The token stays with this user on this computer, never in the workbook (which is shared).
+    localStorage.setItem('ledger-sync.server', server);
+    localStorage.setItem('ledger-sync.token', token);
+    say('connect-msg', S.w.connected(me.unit, me.role), 'ok');
+    show('unit-row', me.role !== 'clerk');
+    show('close-month', me.role !== 'clerk');
+    await refreshMonth();
+  } catch (e) {
+    S.client = null;
+    const status = e instanceof ApiRequestError ? e.status : 0;
+    say('connect-msg', status === 401 ? S.w.refused : status === 0 ? S.w.unreachable(server) : S.w.error(errorText(e)), 'error');
+  }
+}
+
+async function scan(): Promise<void> {
+  say('ledgers-msg', S.w.busy);
+  try {
+    S.grids = await readAllSheets(S.book);
+    recheck();
+    say('ledgers-msg', '');
+  } catch (e) {
+    say('ledgers-msg', S.w.error(errorText(e)), 'error');
+  }
+}
+
+function recheck(): void {
+  const period = ($('period') as HTMLInputElement).value || undefined;
+  S.checked = checkWorkbook(S.grids, { lang: S.lang, asOf: period, kinds: S.kinds });
+  if (!($('period') as HTMLInputElement).value) ($('period') as HTMLInputElement).value = S.checked.as_of.slice(0, 7);
+  renderLedgers();
+  renderFindings();
+}
+
+function renderLedgers(): void {
+  const list = $('ledger-list');
+  list.replaceChildren();
+  for (const g of S.grids) {
+    const sheet = S.checked!.sheets.find((s) => s.sheet === g.name);
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'sheet-name';
+    name.textContent = g.name;
+    const pick = document.createElement('select');
+    pick.setAttribute('aria-label', g.name);
+    for (const k of ['', ...LEDGER_KINDS]) {
+      const o = document.createElement('option');
+      o.value = k;
+      o.textContent = k === '' ? S.w.notLedger : S.lang === 'zh' ? LEDGERS[k as LedgerKind].zh : k;
+      o.selected = (sheet?.kind ?? '') === k;
+      pick.append(o);
+    }
+    pick.onchange = () => {
+      S.kinds[g.name] = pick.value === '' ? null : (pick.value as LedgerKind);
+      // Corrections are the workbook's own: kept in its settings, so they come back with it.
+      const st = settings();
+      st.set('ledger-sync.kinds', S.kinds);
+      st.save();
+      recheck();
+    };
+    const detail = document.createElement('div');
+    detail.className = 'detail';
+    if (sheet) {
+      const mapping = Object.entries(sheet.mapping).map(([f, col]) => `${S.lang === 'zh' ? LEDGERS[sheet.kind].fields.find((x) => x.name === f)?.zh ?? f : f}→${col}`);
+      detail.textContent = `${S.w.headerRow(sheet.header_row, sheet.data_rows)} · ${mapping.join(' ')}`;
+    }
+    li.append(name, pick, detail);
+    list.append(li);
+  }
+}
+
+function renderFindings(): void {
+  const f = S.checked!.findings;
+  const s = S.checked!.summary;
+  say('findings-summary', S.w.findingsSummary(s.error, s.warning, s.info), s.error > 0 ? 'error' : 'ok');
+  const box = $('findings');
+  box.replaceChildren();
+  const bySheet = new Map<string, Finding[]>();
+  for (const x of f) bySheet.set(x.sheet ?? '', [...(bySheet.get(x.sheet ?? '') ?? []), x]);
+  for (const [sheet, list] of bySheet) {
+    const group = document.createElement('details');
+    group.open = true;
+    const head = document.createElement('summary');
+    head.textContent = `${sheet} (${list.length})`;
+    group.append(head);
+    for (const x of list) {
+      const b = document.createElement('button');
+      b.className = `finding ${x.severity}`;
+      b.textContent = `${x.column ?? ''}${x.row ?? ''} ${x.code} ${x.message}`;
+      if (x.sheet && x.row) b.onclick = () => void S.book.select(x.sheet!, `${x.column ?? 'A'}${x.row}`);
+      group.append(b);
+    }
+    box.append(group);
+  }
+}
+
+async function markAll(): Promise<void> {
+  const cells = S.checked!.findings.filter((f) => f.sheet && f.row && f.column).map((f) => ({ sheet: f.sheet!, address: `${f.column}${f.row}` }));
+  await S.book.markCells(cells);
+  say('mark-msg', S.w.marked(cells.length), 'ok');
+}
+
+async function clearMarks(): Promise<void> {
+  say('mark-msg', S.w.cleared(await S.book.clearMarks()), 'ok');
+}
+
+async function push(): Promise<void> {
+  if (!S.client || !S.checked) return;
+  const period = ($('period') as HTMLInputElement).value;
+  recheck();
+  const pushes = preparePushes(S.grids, S.checked, { period, workbook: 'workbook.xlsx', hasher: browserHasher });
+  const total = pushes.reduce((n, p) => n + p.rows.length, 0) || 1;
+  let before = 0;
+  S.abort = new AbortController();
+  show('cancel', true);
+  const bar = $('progress') as HTMLProgressElement;
+  const out: string[] = [];
+  try {
+    for (const p of pushes) {
+      const r = await pushLedger({ ...S.client, signal: S.abort.signal }, p, (pr) => (bar.value = Math.floor(((before + pr.sent) / total) * 100)));
+      before += p.rows.length;
+      out.push(`${S.w.pushed(S.lang === 'zh' ? LEDGERS[p.open.kind].zh : p.open.kind, r.snapshot_id, r.unchanged)} · ${S.w.findingsSummary(r.findings_summary.error, r.findings_summary.warning, r.findings_summary.info)}`);
+    }
+    bar.value = 100;
+    say('push-msg', out.join('\n'), 'ok');
+    await refreshMonth();
+  } catch (e) {
+    say('push-msg', e instanceof ApiRequestError && e.code === 'cancelled' ? S.w.cancelled : S.w.error(errorText(e)), 'error');
+  } finally {
+    show('cancel', false);
+    S.abort = null;
+  }
+}
+
+async function writeAnalysis(): Promise<void> {
+  if (!S.client) return;
+  const period = ($('period') as HTMLInputElement).value;
+  const unit = ($('unit') as HTMLInputElement).value.trim();
+  say('analysis-msg', S.w.busy);
+  try {
+    const q = new URLSearchParams({ period, lang: S.lang, ...(unit ? { unit } : {}) });
+    const a = await apiRequest<AnalysisResponse>(S.client, 'GET', `/analysis?${q}`);
+    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt: new Date().toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB'), lang: S.lang });
+    await S.book.writeLayouts(layouts);
+    say('analysis-msg', S.w.written(layouts.length), 'ok');
+  } catch (e) {
+    say('analysis-msg', S.w.error(errorText(e)), 'error');
+  }
+}
+
+async function refreshMonth(): Promise<void> {
+  if (!S.client) return;
+  const period = ($('period') as HTMLInputElement).value;
+  if (!period) return;
+  const unit = ($('unit') as HTMLInputElement).value.trim();
+  try {
+    const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
+    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ?? '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
+  } catch (e) {
+    say('month-msg', S.w.error(errorText(e)), 'error');
+  }
+}
+
+async function closeMonth(): Promise<void> {
+  if (!S.client) return;
+  const period = ($('period') as HTMLInputElement).value;
+  const unit = ($('unit') as HTMLInputElement).value.trim();
+  try {
+    await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}) }));
+  } catch (e) {
+    if (e instanceof ApiRequestError && e.code === 'period_has_errors') {
+      const reason = prompt(S.w.overridePrompt);
+      if (!reason) return;
+      await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}), override: reason }));
+    } else {
+      say('month-msg', S.w.error(errorText(e)), 'error');
+      return;
+    }
+  }
+  await refreshMonth();
+}
+
+function wire(): void {
+  const w = S.w;
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-w]'))) {
+    const v = w[el.dataset.w as keyof Words];
+    if (typeof v === 'string') el.textContent = v;
+  }
+  ($('server') as HTMLInputElement).value = localStorage.getItem('ledger-sync.server') ?? location.origin;
+  ($('token') as HTMLInputElement).value = localStorage.getItem('ledger-sync.token') ?? '';
+  $('connect-btn').onclick = () => void connect();
+  $('scan-btn').onclick = () => void scan();
+  $('mark-btn').onclick = () => void markAll();
+  $('clear-btn').onclick = () => void clearMarks();
+  $('push-btn').onclick = () => void push();
+  $('cancel').onclick = () => S.abort?.abort();
+  $('analysis-btn').onclick = () => void writeAnalysis();
+  $('close-month').onclick = () => void closeMonth();
+  $('period').onchange = () => {
+    if (S.grids.length) recheck();
+    void refreshMonth();
+  };
+  show('app', true);
+}
+
+/** Office.onReady, or the plain statement that this is not Excel (a browser) — never a hang. */
+function start(): void {
+  const notExcel = (lang: PaneLang) => {
+    say('status', words(lang).notInExcel, 'error');
+  };
+  const lang0 = langOf(navigator.language);
+  if (typeof Office === 'undefined') return notExcel(lang0);
+  const timer = setTimeout(() => notExcel(lang0), 5000);
+  void Office.onReady((info) => {
+    clearTimeout(timer);
+    if (info.host !== Office.HostType.Excel) return notExcel(lang0);
+    const lang = langOf(Office.context.displayLanguage);
+    if (!Office.context.requirements.isSetSupported('ExcelApi', '1.7')) {
+      say('status', words(lang).needApi, 'error');
+      return;
+    }
+    const rangeAreas = Office.context.requirements.isSetSupported('ExcelApi', '1.9');
+    S = {
+      lang,
+      w: words(lang),
+      book: new OfficeWorkbook(Excel.run as unknown as ExcelRun, { rangeAreas }),
+      client: null,
+      role: null,
+      grids: [],
+      checked: null,
+      kinds: (settings().get('ledger-sync.kinds') as Record<string, LedgerKind | null> | null) ?? {},
+      abort: null,
+    };
+    say('status', '');
+    wire();
+  });
+}
+
+start();

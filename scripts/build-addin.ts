@@ -1,0 +1,41 @@
+/**
+ * Builds the task pane into dist/addin/, which the service serves at /addin: the pane bundled by
+ * esbuild, its HTML, CSS and icons. office.js comes from the service too (/addin/office/, the whole
+ * dist/ of @microsoft/office-js, served by server/app.ts), so the add-in works on an isolated
+ * intranet; LEDGER_SYNC_OFFICE_JS=cdn makes the pane load it from Microsoft's CDN instead.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = path.join(__dirname, '..');
+const OUT = path.join(ROOT, 'dist', 'addin');
+const CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
+
+async function main(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  await build({
+    entryPoints: [path.join(ROOT, 'addin', 'taskpane.ts')],
+    bundle: true,
+    outfile: path.join(OUT, 'taskpane.js'),
+    platform: 'browser',
+    // Excel 2019 on Windows runs add-ins in EdgeHTML (Edge 18): ES2017 it understands.
+    target: 'es2017',
+    format: 'iife',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  const cdn = process.env.LEDGER_SYNC_OFFICE_JS === 'cdn';
+  const html = readFileSync(path.join(ROOT, 'addin', 'taskpane.html'), 'utf8').replace('%OFFICE_JS%', cdn ? CDN : 'office/office.js');
+  writeFileSync(path.join(OUT, 'taskpane.html'), html);
+  for (const f of ['taskpane.css', 'help.html']) cpSync(path.join(ROOT, 'addin', f), path.join(OUT, f));
+  cpSync(path.join(ROOT, 'addin', 'assets'), path.join(OUT, 'assets'), { recursive: true });
+  console.log(`add-in built into ${path.relative(ROOT, OUT)} (office.js ${cdn ? 'from Microsoft’s CDN' : 'served by the service'})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+/**
+ * The built task pane in headless Chromium (Debian's, driven by playwright-core), with the fake
+ * Excel host injected in place of office.js, against a real service on SQLite: connect, find the
+ * sample's ledgers, validate, click a finding, push, write the analysis. Screenshots of each step
+ * go to test-output/addin/.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, Browser, Page } from 'playwright-core';
+import { readAllSheets } from '../shared/workbook';
+import { openXlsx } from '../cli/xlsx-workbook';
+import { TestService, testService } from './support/service';
+
+const ROOT = path.join(__dirname, '..');
+const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
+const SHOTS = path.join(ROOT, 'test-output', 'addin');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** tsx compiles functions with esbuild's keepNames, whose `__name` helper the page lacks when a function is sent there as text. */
+const NAME_HELPER = 'globalThis.__name = (f) => f;';
+
+/** Runs in the page: the fake workbook on the sample, and Office / Excel as the pane expects them. */
+function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][] }[]): void {
+  const g = window as unknown as Record<string, any>;
+  const fake = new lib.FakeExcel();
+  for (const sh of data) fake.addSheet(sh.name, sh.rows);
+  const settings = new Map<string, unknown>();
+  g.__fake = fake;
+  g.Excel = { run: fake.run };
+  g.Office = {
+    HostType: { Excel: 'Excel' },
+    onReady: (cb: (i: { host: string }) => void) => Promise.resolve(cb({ host: 'Excel' })),
+    context: {
+      displayLanguage: 'zh-CN',
+      requirements: { isSetSupported: (_s: string, v: string) => Number(v) <= 1.9 },
+      document: { settings: { get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), saveAsync: () => undefined } },
+    },
+  };
+}
+
+describe('the task pane in Chromium, on a fake Excel host, against the service', function () {
+  this.timeout(180_000);
+  let s: TestService;
+  let server: http.Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  let fakeLib: string;
+  let sheets: { name: string; rows: unknown[][] }[];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      // CI installs Debian's chromium (.ci/run); there a missing browser is a failure, not a skip.
+      if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI`);
+      this.skip();
+    }
+    if (!existsSync(path.join(ROOT, 'dist', 'addin', 'taskpane.js'))) execFileSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/build-addin.ts'], { cwd: ROOT });
+    mkdirSync(SHOTS, { recursive: true });
+    const lib = await build({ entryPoints: [path.join(__dirname, 'support', 'fake-excel.ts')], bundle: true, write: false, format: 'iife', globalName: 'FakeExcelLib', platform: 'browser', target: 'es2020' });
+    fakeLib = lib.outputFiles[0]!.text;
+    sheets = (await readAllSheets(await openXlsx(SAMPLE))).map((g) => ({
+      name: g.name,
+      rows: g.rows.map((r) => (r ?? []).map((c) => (c === null ? '' : typeof c === 'object' ? (c.kind === 'date' ? c.serial : c.text) : c))),
+    }));
+    s = await testService('sqlite', { addinDir: path.join(ROOT, 'dist', 'addin'), corsOrigins: [] });
+    server = http.createServer(s.app).listen(0);
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage({ viewport: { width: 360, height: 900 } });
+    // office.js is replaced by the fake host: Office and Excel as the pane expects them.
+    await page.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
+    // One script (no eval: the service's CSP forbids it): the fake's code, then the host set up on the sample.
+    await page.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(sheets)});` });
+    page.on('pageerror', (e) => console.error('      page error:', e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    await s?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const fake = <T>(fn: string) => page.evaluate(`(${fn})(window.__fake)`) as Promise<T>;
+
+  it('walks a clerk through connect, ledgers, validate, push and analysis', async () => {
+    await page.goto(`${url}/addin/taskpane.html`);
+    await page.waitForSelector('#app:not([hidden])');
+    assert.equal(await page.inputValue('#server'), url);
+    await shot('0-open');
+
+    await page.fill('#token', 'lsk_wrong');
+    await page.click('#connect-btn');
+    await page.waitForSelector('#connect-msg.error');
+    assert.match(await page.textContent('#connect-msg') ?? '', /令牌被拒绝/);
+    await page.fill('#token', s.tokens.clerkA);
+    await page.click('#connect-btn');
+    await page.waitForSelector('#connect-msg.ok');
+    assert.match(await page.textContent('#connect-msg') ?? '', /已连接：单位 A，角色 clerk/);
+    await shot('1-connected');
+
+    await page.fill('#period', '2024-06');
+    await page.click('#scan-btn');
+    await page.waitForSelector('#ledger-list li');
+    assert.equal(await page.locator('#ledger-list li').count(), 7);
+    assert.equal(await page.locator('#ledger-list select').nth(2).inputValue(), 'purchase'); // 合同台账
+    // Validation (V and I codes) as `ledger-sync check` gives it; reconciliation is the service's, after the push.
+    assert.match(await page.textContent('#findings-summary') ?? '', /^2 个错误，1 个警告，2 条提示$/);
+    await shot('2-ledgers-and-findings');
+
+    const first = page.locator('button.finding.error').first();
+    const label = (await first.textContent()) ?? '';
+    await first.click();
+    await page.waitForFunction(() => (window as unknown as { __fake: { selection: unknown } }).__fake.selection !== null);
+    const sel = await fake<{ sheet: string; address: string }>('(f) => f.selection');
+    assert.ok(label.startsWith(sel.address.split(':')[0]!), `${label} → ${sel.address}`);
+    await page.click('#mark-btn');
+    await page.waitForSelector('#mark-msg.ok');
+    assert.ok((await fake<number>('(f) => f.sheets.reduce((n, s) => n + s.cfs.length, 0)')) > 0);
+    await shot('3-validated-and-marked');
+
+    await page.click('#push-btn');
+    await page.waitForFunction(() => (document.getElementById('progress') as HTMLProgressElement).value === 100 && !document.getElementById('push-msg')!.hidden);
+    const pushed = (await page.textContent('#push-msg')) ?? '';
+    assert.match(pushed, /采购执行：快照 \d+ · 2 个错误/);
+    assert.equal(await s.db.models.Snapshot.count(), 6);
+    await page.waitForSelector('#month-msg:not([hidden])');
+    assert.match(await page.textContent('#month-msg') ?? '', /本月状态：未结账/);
+    await shot('4-pushed');
+
+    await page.click('#analysis-btn');
+    await page.waitForSelector('#analysis-msg.ok');
+    assert.match(await page.textContent('#analysis-msg') ?? '', /已写入 9 张分析表/);
+    const written = await fake<{ name: string; tables: number; charts: number; seriesBy: string[] }[]>(
+      '(f) => f.sheets.map((s) => ({ name: s.name, tables: s.tables.length, charts: s.charts.length, seriesBy: s.charts.map((c) => c.seriesBy) }))',
+    );
+    const analysisSheets = written.filter((w) => ['执行总览', '月度执行', '采购方式', '计划明细', '异常清单', '资产追溯', '部门对比', '支出执行', '预算建议'].includes(w.name));
+    assert.equal(analysisSheets.length, 9);
+    assert.ok(analysisSheets.every((w) => w.tables === 1));
+    assert.equal(analysisSheets.reduce((n, w) => n + w.charts, 0), 6);
+    assert.ok(analysisSheets.flatMap((w) => w.seriesBy).every((b) => b === 'Columns'));
+    await shot('5-analysis-written');
+  });
+
+  it('says plainly that it needs Excel when opened in a plain browser', async () => {
+    const plain = await browser.newPage();
+    await plain.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '' }));
+    await plain.goto(`${url}/addin/taskpane.html`);
+    await plain.waitForFunction(() => /请在 Excel 中打开|Open this add-in in Excel/.test(document.getElementById('status')!.textContent ?? ''));
+    await plain.screenshot({ path: path.join(SHOTS, '6-outside-excel.png') });
+    await plain.close();
+  });
+
+  it('says what to upgrade when ExcelApi 1.7 is missing', async () => {
+    const old = await browser.newPage();
+    old.on('pageerror', (e) => console.error('      page error:', e.message));
+    await old.addInitScript({ content: NAME_HELPER });
+    await old.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '' }));
+    await old.addInitScript(() => {
+      const g = window as unknown as Record<string, unknown>;
+      g.Excel = { run: () => Promise.reject(new Error('no')) };
+      g.Office = { HostType: { Excel: 'Excel' }, onReady: (cb: (i: { host: string }) => void) => Promise.resolve(cb({ host: 'Excel' })), context: { displayLanguage: 'en-US', requirements: { isSetSupported: () => false }, document: { settings: { get: () => null } } } };
+    });
+    await old.goto(`${url}/addin/taskpane.html`);
+    await old.waitForFunction(() => /ExcelApi 1\.7/.test(document.getElementById('status')!.textContent ?? ''));
+    assert.match((await old.textContent('#status')) ?? '', /Upgrade to Microsoft 365/);
+    await old.close();
+  });
+});
+
