@@ -6,7 +6,7 @@
  * through the one Office.js adapter (excel-adapter.ts).
  */
 import { checkWorkbook, CheckResult } from '../shared/check';
-import { readAllSheets, SheetGrid } from '../shared/workbook';
+import { readAllSheets, SheetGrid, columnLetter } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
 import { AnalysisResponse, PeriodStateResponse } from '../shared/api';
@@ -29,6 +29,7 @@ interface State {
   grids: SheetGrid[];
   checked: CheckResult | null;
   kinds: Record<string, LedgerKind | null>;
+  columns: Record<string, Record<string, string | null>>;
   abort: AbortController | null;
 }
 
@@ -86,7 +87,7 @@ async function scan(): Promise<void> {
 
 function recheck(): void {
   const period = ($('period') as HTMLInputElement).value || undefined;
-  S.checked = checkWorkbook(S.grids, { lang: S.lang, asOf: period, kinds: S.kinds });
+  S.checked = checkWorkbook(S.grids, { lang: S.lang, asOf: period, kinds: S.kinds, columns: S.columns });
   if (!($('period') as HTMLInputElement).value) ($('period') as HTMLInputElement).value = S.checked.as_of.slice(0, 7);
   renderLedgers();
   renderFindings();
@@ -102,6 +103,7 @@ function renderLedgers(): void {
     name.className = 'sheet-name';
     name.textContent = g.name;
     const pick = document.createElement('select');
+    pick.className = 'kind';
     pick.setAttribute('aria-label', g.name);
     for (const k of ['', ...LEDGER_KINDS]) {
       const o = document.createElement('option');
@@ -125,8 +127,43 @@ function renderLedgers(): void {
       detail.textContent = `${S.w.headerRow(sheet.header_row, sheet.data_rows)} · ${mapping.join(' ')}`;
     }
     li.append(name, pick, detail);
+    if (sheet) li.append(columnChoices(g, sheet.kind, sheet.header_row, sheet.mapping));
     list.append(li);
   }
+}
+
+/** A dropdown per field: which column holds it (the header row's cells), or none. Remembered per workbook. */
+function columnChoices(g: SheetGrid, kind: LedgerKind, headerRow: number, mapping: Record<string, string>): HTMLElement {
+  const box = document.createElement('details');
+  box.className = 'columns';
+  const head = document.createElement('summary');
+  head.textContent = S.w.columns;
+  box.append(head);
+  const headers = (g.rows[headerRow - 1] ?? []).map((c, i) => [columnLetter(i + 1), typeof c === 'string' || typeof c === 'number' ? String(c) : ''] as const);
+  for (const f of LEDGERS[kind].fields) {
+    const label = document.createElement('label');
+    const span = document.createElement('span');
+    span.textContent = `${S.lang === 'zh' ? f.zh : f.en}${f.required ? ' *' : ''}`;
+    const sel = document.createElement('select');
+    sel.dataset.field = f.name;
+    for (const [value, text] of [['', S.w.noColumn] as const, ...headers.map(([l, h]) => [l, `${l} ${h}`] as const)]) {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = text;
+      o.selected = (mapping[f.name] ?? '') === value;
+      sel.append(o);
+    }
+    sel.onchange = () => {
+      (S.columns[g.name] ??= {})[f.name] = sel.value === '' ? null : sel.value;
+      const st = settings();
+      st.set('ledger-sync.columns', S.columns);
+      st.save();
+      recheck();
+    };
+    label.append(span, sel);
+    box.append(label);
+  }
+  return box;
 }
 
 function renderFindings(): void {
@@ -289,6 +326,7 @@ function start(): void {
       grids: [],
       checked: null,
       kinds: (settings().get('ledger-sync.kinds') as Record<string, LedgerKind | null> | null) ?? {},
+      columns: (settings().get('ledger-sync.columns') as Record<string, Record<string, string | null>> | null) ?? {},
       abort: null,
     };
     say('status', '');

@@ -1,7 +1,7 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
-import { detectSheet, detectSheetAs } from './headers';
+import { detectSheet, detectSheetAs, withColumnChoices } from './headers';
 import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
@@ -17,6 +17,8 @@ export interface CheckOptions {
   today?: Date;
   /** The user's corrections by sheet name: read as this kind, or (null) not as a ledger. */
   kinds?: Record<string, LedgerKind | null>;
+  /** The user's column corrections by sheet name: field → column letter, or null for none. */
+  columns?: Record<string, Record<string, string | null>>;
 }
 
 export interface CheckResult {
@@ -49,7 +51,9 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
   grids.forEach((grid, i) => {
     order.set(grid.name, i);
     const chosen = options.kinds?.[grid.name];
-    const det = chosen === undefined ? detectSheet(grid) : chosen === null ? null : detectSheetAs(grid, chosen);
+    const found = chosen === undefined ? detectSheet(grid) : chosen === null ? null : detectSheetAs(grid, chosen);
+    const choices = options.columns?.[grid.name];
+    const det = found && choices ? withColumnChoices(grid, found, choices) : found;
     if (!det) {
       findings.push(makeFinding('I02', lang, { sheet: grid.name }));
       return;

@@ -128,6 +128,31 @@ export function detectSheet(grid: SheetGrid): SheetDetection | null {
   return winner;
 }
 
+/**
+ * The user's column corrections (the add-in's dropdowns) applied to a detection: a field moved to
+ * another column (by letter), or (null) to none. A column maps one field: whichever field had it loses it.
+ */
+export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices: Record<string, string | null>): SheetDetection {
+  const fields = new Map(det.match.fields);
+  const header = grid.rows[det.headerIndex] ?? [];
+  for (const [field, letter] of Object.entries(choices)) {
+    if (!LEDGERS[det.kind].fields.some((f) => f.name === field)) continue;
+    fields.delete(field);
+    if (letter === null || !/^[A-Z]{1,3}$/.test(letter)) continue;
+    let col = 0;
+    for (const ch of letter) col = col * 26 + ch.charCodeAt(0) - 64;
+    col -= 1;
+    for (const [other, m] of fields) if (m.col === col) fields.delete(other);
+    const text = headerText(header[col]);
+    fields.set(field, { col, header: text, unit: normaliseHeader(text).unit });
+  }
+  const used = new Set([...fields.values()].map((m) => m.col));
+  const unmapped = header.map(headerText).filter((t, col) => t && !used.has(col));
+  // Field order as the ledger lists them, as matchHeaderRow gives it.
+  const ordered = new Map(LEDGERS[det.kind].fields.filter((f) => fields.has(f.name)).map((f) => [f.name, fields.get(f.name)!]));
+  return { ...det, match: { fields: ordered, unmapped } };
+}
+
 /** The sheet read as the kind the user chose (a correction in the add-in): its best header row for that kind. */
 export function detectSheetAs(grid: SheetGrid, kind: LedgerKind): SheetDetection | null {
   let top: SheetDetection | null = null;

@@ -108,10 +108,25 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await page.click('#scan-btn');
     await page.waitForSelector('#ledger-list li');
     assert.equal(await page.locator('#ledger-list li').count(), 7);
-    assert.equal(await page.locator('#ledger-list select').nth(2).inputValue(), 'purchase'); // 合同台账
+    assert.equal(await page.locator('#ledger-list select.kind').nth(2).inputValue(), 'purchase'); // 合同台账
     // Validation (V and I codes) as `ledger-sync check` gives it; reconciliation is the service's, after the push.
     assert.match(await page.textContent('#findings-summary') ?? '', /^2 个错误，1 个警告，2 条提示$/);
     await shot('2-ledgers-and-findings');
+
+    // A column correction: 采购方式 unmapped → the sheet lacks a required column (V00); mapped back → as before.
+    const contracts = page.locator('#ledger-list li').nth(2);
+    await contracts.locator('details.columns summary').click();
+    const method = contracts.locator('select[data-field="method"]');
+    assert.equal(await method.inputValue(), 'L');
+    await method.selectOption('');
+    await page.waitForFunction(() => /V00/.test(document.getElementById('findings')!.textContent ?? ''));
+    // The sheet's rows are not validated without a required column: its V03 and V05 give way to the V00.
+    assert.match(await page.textContent('#findings') ?? '', /V00 缺少必填列“采购方式”/);
+    assert.match(await page.textContent('#findings-summary') ?? '', /^1 个错误/);
+    await shot('2b-column-corrected');
+    await page.locator('#ledger-list li').nth(2).locator('details.columns summary').click();
+    await page.locator('#ledger-list li').nth(2).locator('select[data-field="method"]').selectOption('L');
+    await page.waitForFunction(() => /^2 个错误/.test(document.getElementById('findings-summary')!.textContent ?? ''));
 
     const first = page.locator('button.finding.error').first();
     const label = (await first.textContent()) ?? '';

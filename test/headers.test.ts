@@ -115,3 +115,25 @@ describe('the user’s kind corrections (add-in dropdowns)', () => {
     assert.ok(asPurchase.findings.some((f) => f.code === 'V00'), 'a purchase ledger without its required columns says so');
   });
 });
+
+describe('the user’s column corrections (add-in dropdowns)', () => {
+  const purchases = { name: '合同台账', rows: [['合同编号', '采购日期', '品名', '数量', '单价', '金额', '采购方式'], ['HT-1', '2024-03-01', '打印机', 2, 3000, 6000, '询价']] as never };
+
+  it('maps a field the headers did not name, moves one, and unmaps one', () => {
+    const auto = checkWorkbook([purchases], { asOf: '2024-06' });
+    assert.deepEqual(auto.findings.map((f) => f.code), ['I02'], '品名 is no synonym of item_name, a key field: no ledger found');
+    const kinds = { 合同台账: 'purchase' as const };
+    const asKind = checkWorkbook([purchases], { asOf: '2024-06', kinds });
+    assert.equal(asKind.sheets[0]!.mapping.item_name, undefined);
+    const fixed = checkWorkbook([purchases], { asOf: '2024-06', kinds, columns: { 合同台账: { item_name: 'C' } } });
+    assert.equal(fixed.sheets[0]!.mapping.item_name, 'C');
+    assert.equal(fixed.ledgers.purchase!.rows[0]!.values.item_name, '打印机');
+    const moved = checkWorkbook([purchases], { asOf: '2024-06', kinds, columns: { 合同台账: { item_name: 'C', amount: 'E' } } });
+    assert.equal(moved.sheets[0]!.mapping.amount, 'E');
+    assert.equal(moved.sheets[0]!.mapping.unit_price, undefined, 'column E maps one field: unit_price lost it');
+    assert.deepEqual(moved.findings.map((f) => [f.code, f.field]), [['V00', 'unit_price']], 'and the sheet now lacks a required column');
+    const none = checkWorkbook([purchases], { asOf: '2024-06', kinds, columns: { 合同台账: { item_name: 'C', method: null } } });
+    assert.equal(none.sheets[0]!.mapping.method, undefined);
+    assert.deepEqual(none.findings.map((f) => [f.code, f.field]), [['V00', 'method']]);
+  });
+});
