@@ -39,11 +39,22 @@ const MARK_FILL = '#FFC7CE';
 const MARK_FONT = '#9C0006';
 /** The formula of the add-in's own conditional formats: tells them apart from the user's. */
 const MARK_RULE = '=TRUE+0*0';
+/** The title of the add-in's input messages (shown when a marked cell is selected): tells them apart from the user's. */
+const PROMPT_TITLE = 'ledger-sync 台账同步';
+
+export interface CellMark {
+  sheet: string;
+  address: string;
+  /** The finding's message, shown on the cell when selected (Excel's input message). */
+  message?: string;
+}
 
 export class OfficeWorkbook implements WorkbookSource {
   private readonly maxBytes: number;
   /** Requests made (context.sync calls), for the tests and the figures. */
   syncs = 0;
+  /** Cells given an input message by markCells (the pane keeps them in the workbook's settings). */
+  prompted: { sheet: string; address: string }[] = [];
 
   constructor(
     private readonly run: ExcelRun,
@@ -200,8 +211,12 @@ export class OfficeWorkbook implements WorkbookSource {
     });
   }
 
-  /** Marks findings' cells: the add-in's own conditional formats, never the user's fills. */
-  async markCells(marks: { sheet: string; address: string }[]): Promise<number> {
+  /**
+   * Marks findings' cells: the add-in's own conditional formats (never the user's fills), and the
+   * finding's message as the cell's input message where the cell has no data validation of the
+   * user's. Returns the conditional formats made; `prompted` lists the cells given a message.
+   */
+  async markCells(marks: CellMark[]): Promise<number> {
     const bySheet = new Map<string, string[]>();
     for (const m of marks) bySheet.set(m.sheet, [...(bySheet.get(m.sheet) ?? []), m.address]);
     let requests = 0;
@@ -232,13 +247,32 @@ export class OfficeWorkbook implements WorkbookSource {
         requests += groups.length;
       }
       await this.sync(ctx);
+      // Messages only where the user has no validation rule: theirs is never replaced.
+      const withMessage = marks.filter((m) => m.message);
+      const ranges = withMessage.map((m) => {
+        const r = ctx.workbook.worksheets.getItem(m.sheet).getRange(m.address);
+        r.dataValidation.load('type');
+        return { m, r };
+      });
+      if (ranges.length) await this.sync(ctx);
+      for (const { m, r } of ranges) {
+        if (r.dataValidation.type !== 'None') continue;
+        // Excel allows 255 characters in an input message and 32 in its title.
+        r.dataValidation.prompt = { showPrompt: true, title: PROMPT_TITLE.slice(0, 32), message: m.message!.slice(0, 255) };
+        this.prompted.push({ sheet: m.sheet, address: m.address });
+      }
+      if (ranges.length) await this.sync(ctx);
     });
     return requests;
   }
 
-  /** Removes the add-in's marks, and only them. */
-  async clearMarks(): Promise<number> {
-    return this.run(async (ctx) => {
+  /** Removes the add-in's marks, and only them: its conditional formats, and the input messages it set on `prompted` cells. */
+  async clearMarks(prompted: { sheet: string; address: string }[] = this.prompted): Promise<number> {
+    const n = await this.run(async (ctx) => {
+      const dvs = prompted.map((p) => ctx.workbook.worksheets.getItem(p.sheet).getRange(p.address).dataValidation.load('prompt'));
+      if (dvs.length) await this.sync(ctx);
+      for (const dv of dvs) if (dv.prompt.title === PROMPT_TITLE.slice(0, 32)) dv.clear();
+      if (dvs.length) await this.sync(ctx);
       const sheets = ctx.workbook.worksheets.load('items/name');
       await this.sync(ctx);
       const lists = sheets.items.map((ws) => ws.getRange().conditionalFormats.load('items/type'));
@@ -256,6 +290,8 @@ export class OfficeWorkbook implements WorkbookSource {
       await this.sync(ctx);
       return n;
     });
+    this.prompted = [];
+    return n;
   }
 
   /** Moves the selection to a finding's cell. */

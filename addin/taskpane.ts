@@ -192,13 +192,22 @@ function renderFindings(): void {
 }
 
 async function markAll(): Promise<void> {
-  const cells = S.checked!.findings.filter((f) => f.sheet && f.row && f.column).map((f) => ({ sheet: f.sheet!, address: `${f.column}${f.row}` }));
+  const cells = S.checked!.findings.filter((f) => f.sheet && f.row && f.column).map((f) => ({ sheet: f.sheet!, address: `${f.column}${f.row}`, message: `${f.code} ${f.message}` }));
   await S.book.markCells(cells);
+  // The cells given a message are remembered with the workbook, so that they can be cleared after it is reopened.
+  const st = settings();
+  st.set('ledger-sync.prompted', S.book.prompted);
+  st.save();
   say('mark-msg', S.w.marked(cells.length), 'ok');
 }
 
 async function clearMarks(): Promise<void> {
-  say('mark-msg', S.w.cleared(await S.book.clearMarks()), 'ok');
+  const st = settings();
+  const prompted = (st.get('ledger-sync.prompted') as { sheet: string; address: string }[] | null) ?? S.book.prompted;
+  const n = await S.book.clearMarks(prompted);
+  st.set('ledger-sync.prompted', []);
+  st.save();
+  say('mark-msg', S.w.cleared(n), 'ok');
 }
 
 async function push(): Promise<void> {

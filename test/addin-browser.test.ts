@@ -137,6 +137,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await page.click('#mark-btn');
     await page.waitForSelector('#mark-msg.ok');
     assert.ok((await fake<number>('(f) => f.sheets.reduce((n, s) => n + s.cfs.length, 0)')) > 0);
+    assert.match(await fake<string>('(f) => f.sheet("合同台账").validations.get("C17:C17").prompt.message'), /^V03 “采购日期”无法识别为日期/);
     await shot('3-validated-and-marked');
 
     await page.click('#push-btn');

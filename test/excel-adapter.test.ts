@@ -176,6 +176,24 @@ describe('the Office.js adapter on a fake Excel host', function () {
       assert.deepEqual(s.cfs.filter((c) => !c.deleted).map((c) => c.formula), ['=$I2>3']);
     });
 
+    it('shows each finding’s message on its cell, never over a validation rule of the user’s, and clears only its own', async () => {
+      const fake = new FakeExcel();
+      const s = fake.addSheet('合同台账', ledger(10));
+      s.validations.set('L3:L3', { type: 'List', prompt: { showPrompt: true, title: '采购方式', message: '从下拉列表选择' } });
+      const book = new OfficeWorkbook(runOf(fake), { rangeAreas: true });
+      await book.markCells([
+        { sheet: '合同台账', address: 'C2', message: '“采购日期”无法识别为日期' },
+        { sheet: '合同台账', address: 'L3', message: '采购方式不是已知的方式' },
+      ]);
+      assert.deepEqual(s.validations.get('C2:C2'), { type: 'None', prompt: { showPrompt: true, title: 'ledger-sync 台账同步', message: '“采购日期”无法识别为日期' } });
+      assert.deepEqual(s.validations.get('L3:L3')!.prompt!.title, '采购方式', 'the user’s rule keeps its own message');
+      assert.deepEqual(book.prompted, [{ sheet: '合同台账', address: 'C2' }]);
+      await book.clearMarks();
+      assert.equal(s.validations.has('C2:C2'), false);
+      assert.equal(s.validations.get('L3:L3')!.type, 'List');
+      assert.equal(s.cfs.filter((c) => !c.deleted).length, 0);
+    });
+
     it('moves the selection to a finding’s cell', async () => {
       const fake = new FakeExcel();
       fake.addSheet('合同台账', ledger(10));

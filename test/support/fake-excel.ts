@@ -19,6 +19,8 @@ export interface FakeSheet {
   tables: FakeTable[];
   charts: FakeChart[];
   cfs: FakeCf[];
+  /** Data validation by cell address: the user's rules, or the add-in's input messages. */
+  validations: Map<string, { type: string; prompt: { showPrompt: boolean; title: string; message: string } | null }>;
   frozenRows: number;
 }
 export interface FakeName { name: string; formula: string; visible: boolean; comment: string }
@@ -65,7 +67,7 @@ export class FakeExcel {
   suspendedCalcSyncs = 0;
 
   addSheet(name: string, rows: unknown[][] = []): FakeSheet {
-    const s: FakeSheet = { name, cells: rows.map((r) => [...r]), formulas: new Map(), formats: new Map(), widths: new Map(), bold: new Set(), tables: [], charts: [], cfs: [], frozenRows: 0 };
+    const s: FakeSheet = { name, cells: rows.map((r) => [...r]), formulas: new Map(), formats: new Map(), widths: new Map(), bold: new Set(), tables: [], charts: [], cfs: [], validations: new Map(), frozenRows: 0 };
     this.sheets.push(s);
     return s;
   }
@@ -234,6 +236,7 @@ class WorksheetProxy extends Loadable {
 class RangeProxy extends Loadable {
   readonly format: { columnWidth: number; font: { bold: boolean; size: number; color: string }; fill: { color: string } };
   readonly conditionalFormats: CfCollection;
+  readonly dataValidation: DataValidationProxy;
   private readonly box: { row: number; col: number; lastRow: number; lastCol: number } | null;
   constructor(
     private readonly ctx: Context,
@@ -250,6 +253,7 @@ class RangeProxy extends Loadable {
       fill: { set color(_v: string) { ctx.queue(10, () => undefined); } } as never,
     } as never;
     this.conditionalFormats = new CfCollection(ctx, ws, box ? addressOf(box) : '');
+    this.dataValidation = new DataValidationProxy(ctx, ws, box ? addressOf(box) : '');
   }
   get address0(): string {
     return addressOf(this.box!);
@@ -326,6 +330,43 @@ class RangeProxy extends Loadable {
   }
   select(): void {
     this.ctx.queue(20, () => void (this.ws.sheet(), (this.ctx.host.selection = { sheet: this.ws.sheetName, address: addressOf(this.box!) })));
+  }
+}
+
+class DataValidationProxy extends Loadable {
+  constructor(
+    private readonly ctx: Context,
+    private readonly ws: WorksheetProxy,
+    private readonly address: string,
+  ) {
+    super();
+  }
+  private entry() {
+    return this.ws.sheet().validations.get(this.address);
+  }
+  get type(): string {
+    return this.get('type');
+  }
+  get prompt(): { showPrompt: boolean; title: string; message: string } {
+    return this.get('prompt');
+  }
+  set prompt(p: { showPrompt: boolean; title: string; message: string }) {
+    this.ctx.queue(JSON.stringify(p).length, () => {
+      const v = this.ws.sheet().validations;
+      v.set(this.address, { type: v.get(this.address)?.type ?? 'None', prompt: p });
+    });
+  }
+  load(props: string): this {
+    this.ctx.queue(20, () => {
+      const e = this.entry();
+      if (props.includes('type')) this.loaded.set('type', e?.type ?? 'None');
+      if (props.includes('prompt')) this.loaded.set('prompt', e?.prompt ?? { showPrompt: false, title: '', message: '' });
+      return 60;
+    });
+    return this;
+  }
+  clear(): void {
+    this.ctx.queue(10, () => void this.ws.sheet().validations.delete(this.address));
   }
 }
 
