@@ -9,7 +9,8 @@ import { checkWorkbook, CheckResult } from '../shared/check';
 import { readAllSheets, SheetGrid, columnLetter } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
-import { AnalysisResponse, PeriodStateResponse } from '../shared/api';
+import { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
+import { changesLayout } from '../shared/month-end-tables';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { Finding } from '../shared/findings';
 import { Analysis } from '../shared/analysis';
@@ -66,6 +67,13 @@ async function connect(): Promise<void> {
     say('connect-msg', S.w.connected(me.unit, me.role), 'ok');
     show('unit-row', me.role !== 'clerk');
     show('close-month', me.role !== 'clerk');
+    if (me.role !== 'clerk') {
+      // The reviewer's unit picker: every unit, or (empty) all of them at once.
+      const { units } = await apiRequest<{ units: { code: string; name: string | null }[] }>(client, 'GET', '/units');
+      const pick = $('unit') as HTMLSelectElement;
+      pick.replaceChildren(new Option(S.w.allUnits, ''), ...units.map((u) => new Option(u.name ? `${u.code} ${u.name}` : u.code, u.code)));
+      pick.onchange = () => void refreshMonth();
+    }
     await refreshMonth();
   } catch (e) {
     S.client = null;
@@ -241,12 +249,18 @@ async function push(): Promise<void> {
 async function writeAnalysis(): Promise<void> {
   if (!S.client) return;
   const period = ($('period') as HTMLInputElement).value;
-  const unit = ($('unit') as HTMLInputElement).value.trim();
+  const unit = ($('unit') as HTMLSelectElement).value;
   say('analysis-msg', S.w.busy);
   try {
     const q = new URLSearchParams({ period, lang: S.lang, ...(unit ? { unit } : {}) });
     const a = await apiRequest<AnalysisResponse>(S.client, 'GET', `/analysis?${q}`);
-    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt: new Date().toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB'), lang: S.lang });
+    const generatedAt = new Date().toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB');
+    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt, lang: S.lang });
+    // One unit's analysis comes with what changed since last month (本月变动).
+    if (a.unit !== '*') {
+      const d = await apiRequest<DiffResponse>(S.client, 'GET', `/periods/${period}/diff?${new URLSearchParams({ unit: a.unit })}`);
+      layouts.push(changesLayout(d, a.unit_name ?? a.unit, S.lang, generatedAt));
+    }
     await S.book.writeLayouts(layouts);
     say('analysis-msg', S.w.written(layouts.length), 'ok');
   } catch (e) {
@@ -258,10 +272,14 @@ async function refreshMonth(): Promise<void> {
   if (!S.client) return;
   const period = ($('period') as HTMLInputElement).value;
   if (!period) return;
-  const unit = ($('unit') as HTMLInputElement).value.trim();
+  const unit = ($('unit') as HTMLSelectElement).value;
+  if (!unit && S.role !== 'clerk') {
+    say('month-msg', '');
+    return;
+  }
   try {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
-    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ?? '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
+    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
     say('month-msg', S.w.error(errorText(e)), 'error');
   }
@@ -270,7 +288,11 @@ async function refreshMonth(): Promise<void> {
 async function closeMonth(): Promise<void> {
   if (!S.client) return;
   const period = ($('period') as HTMLInputElement).value;
-  const unit = ($('unit') as HTMLInputElement).value.trim();
+  const unit = ($('unit') as HTMLSelectElement).value;
+  if (!unit) {
+    say('month-msg', S.w.pickUnit, 'error');
+    return;
+  }
   try {
     await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}) }));
   } catch (e) {

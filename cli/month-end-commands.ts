@@ -3,7 +3,7 @@ import { AuditResponse, DiffResponse, PeriodStateResponse } from '../shared/api'
 import { ApiRequestError, ClientOptions, apiRequest } from '../shared/api-client';
 import { Lang } from '../shared/findings';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { auditTable, changesTable, changesTitle } from '../shared/month-end-tables';
+import { auditTable, changesLayout } from '../shared/month-end-tables';
 import { layoutSheet } from '../shared/sheet-layout';
 import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
 import { localTimestamp, writeFileAtomically } from './output-file';
@@ -72,9 +72,7 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
   const q = new URLSearchParams({ ...(values.kind ? { kind: values.kind } : {}), ...(values.unit ? { unit: values.unit } : {}) });
   const d = await call<DiffResponse>(c, `diff of ${period}`, 'GET', `/periods/${period}/diff${q.size ? `?${q}` : ''}`);
   if (values.out !== undefined) {
-    const table = changesTable(d, lang);
-    const meta = { unit: d.unit, period, asOf: period, generatedAt: localTimestamp(new Date()), lang };
-    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [layoutSheet('changes', table, undefined, meta, changesTitle(d, d.unit, lang))]));
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [changesLayout(d, d.unit, lang, localTimestamp(new Date()))]));
   }
   if (values.json) {
     io.out(JSON.stringify(d, null, 2) + '\n');

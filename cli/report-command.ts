@@ -1,6 +1,7 @@
 /** `ledger-sync report`: the service's analysis of a period, written as a workbook of analysis sheets. */
 import { Analysis, TABLE_KEYS } from '../shared/analysis';
-import { AnalysisResponse } from '../shared/api';
+import { AnalysisResponse, DiffResponse } from '../shared/api';
+import { changesLayout } from '../shared/month-end-tables';
 import { ApiRequestError, apiRequest } from '../shared/api-client';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
@@ -33,9 +34,13 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   const missing = TABLE_KEYS.filter((k) => !a.tables?.[k]);
   if (missing.length > 0) throw new UsageError(`the service's analysis lacks the table(s) ${missing.join(', ')}: is it an older version?`);
   if (values.out !== undefined) {
-    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt: localTimestamp(new Date()), lang });
-    await writeFileAtomically(values.out, await writeAnalysisSheets(null, layouts));
-    if (!values.json) io.out(`${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${layouts.filter((l) => l.chart).length} charts\n`);
+    const generatedAt = localTimestamp(new Date());
+    const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt, lang });
+    // One unit's report also says what changed since last month (本月变动); across units there is no one diff.
+    const diff = a.unit === '*' ? null : await apiRequest<DiffResponse>({ server, token }, 'GET', `/periods/${period}/diff?${new URLSearchParams({ unit: a.unit })}`);
+    const sheets = diff ? [...layouts, changesLayout(diff, a.unit_name ?? a.unit, lang, generatedAt)] : layouts;
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, sheets));
+    if (!values.json) io.out(`${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${layouts.filter((l) => l.chart).length} charts${diff ? `, and the changes since ${diff.previous_period}` : ''}\n`);
   }
   if (values.json) io.out(JSON.stringify(a, null, 2) + '\n');
   return 0;

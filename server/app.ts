@@ -202,6 +202,11 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       handler: async (req, res) => res.json(await listAudit(db, req.query)),
     },
     {
+      method: 'get', path: '/units', role: 'reviewer', summary: 'Every unit (code and name), for the reviewer’s unit picker',
+      responses: { 200: '{units: [{code, name}]}', 403: 'not a reviewer' },
+      handler: async (_req, res) => res.json({ units: (await db.models.Unit.findAll({ order: [['code', 'ASC']] })).map((u) => ({ code: u.code, name: u.name })) }),
+    },
+    {
       method: 'get', path: '/me', role: 'clerk', summary: 'The token’s unit and role',
       responses: { 200: '{unit, role}' },
       handler: async (req, res) => res.json({ unit: req.auth!.unitCode, role: req.auth!.role }),

@@ -6,6 +6,7 @@ import { AnalysisTable, TableCell } from './analysis';
 import { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
 import { LEDGERS } from './ledgers';
+import { SheetLayout, layoutSheet } from './sheet-layout';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
 export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
@@ -38,4 +39,12 @@ export function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable 
     columns: ['id', 'at', 'unit', 'actor', 'action', 'period', 'details'],
     rows: events.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.unit, e.actor, e.action, e.period, JSON.stringify(e.details)]),
   };
+}
+
+/** The 本月变动 sheet as laid out for both writers (the CLI's .xlsx writer and the add-in). */
+export function changesLayout(diff: DiffResponse, unit: string, lang: Lang, generatedAt: string): SheetLayout {
+  const meta = { unit, period: diff.period, asOf: diff.period, generatedAt, lang };
+  const layout = layoutSheet('changes', changesTable(diff, lang), undefined, meta, changesTitle(diff, unit, lang));
+  const subtitle = lang === 'zh' ? `对比 ${diff.previous_period} 的最新快照　生成于 ${generatedAt}` : `against the latest snapshots of ${diff.previous_period} · generated ${generatedAt}`;
+  return { ...layout, subtitle: { ...layout.subtitle, text: subtitle } };
 }

@@ -71,12 +71,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     server = http.createServer(s.app).listen(0);
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    page = await browser.newPage({ viewport: { width: 360, height: 900 } });
-    // office.js is replaced by the fake host: Office and Excel as the pane expects them.
-    await page.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
-    // One script (no eval: the service's CSP forbids it): the fake's code, then the host set up on the sample.
-    await page.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(sheets)});` });
-    page.on('pageerror', (e) => console.error('      page error:', e.message));
+    page = await panePage();
   });
 
   after(async () => {
@@ -84,6 +79,16 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await new Promise((r) => server?.close(r));
     await s?.close();
   });
+
+  /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
+  async function panePage(): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 360, height: 900 } });
+    await p.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
+    // One script (no eval: the service's CSP forbids it): the fake's code, then the host set up on the sample.
+    await p.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(sheets)});` });
+    p.on('pageerror', (e) => console.error('      page error:', e.message));
+    return p;
+  }
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const fake = <T>(fn: string) => page.evaluate(`(${fn})(window.__fake)`) as Promise<T>;
@@ -151,7 +156,8 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
 
     await page.click('#analysis-btn');
     await page.waitForSelector('#analysis-msg.ok');
-    assert.match(await page.textContent('#analysis-msg') ?? '', /已写入 9 张分析表/);
+    assert.match(await page.textContent('#analysis-msg') ?? '', /已写入 10 张表（分析与本月变动）/);
+    assert.equal(await fake<string>('(f) => f.sheet("本月变动").cells[3][0]'), '台账');
     const written = await fake<{ name: string; tables: number; charts: number; seriesBy: string[] }[]>(
       '(f) => f.sheets.map((s) => ({ name: s.name, tables: s.tables.length, charts: s.charts.length, seriesBy: s.charts.map((c) => c.seriesBy) }))',
     );
@@ -161,6 +167,31 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     assert.equal(analysisSheets.reduce((n, w) => n + w.charts, 0), 6);
     assert.ok(analysisSheets.flatMap((w) => w.seriesBy).every((b) => b === 'Columns'));
     await shot('5-analysis-written');
+  });
+
+  it('gives a reviewer the unit picker, the month’s state and the close button, and the analysis of all units', async () => {
+    const r = await panePage();
+    await r.goto(`${url}/addin/taskpane.html`);
+    await r.fill('#token', s.tokens.reviewer);
+    await r.fill('#period', '2024-06');
+    await r.click('#connect-btn');
+    await r.waitForSelector('#unit-row:not([hidden])');
+    assert.deepEqual(await r.locator('#unit option').allTextContents(), ['全部单位', 'A 甲单位', 'ADMIN', 'B 乙单位', 'REVIEW']);
+    await r.selectOption('#unit', 'A');
+    await r.waitForFunction(() => /未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));
+    // A has error-level findings: closing asks for the reason, which goes with the close.
+    r.once('dialog', (d) => void d.accept('差异已在说明中解释'));
+    await r.click('#close-month');
+    await r.waitForFunction(() => /已结账（REVIEW\/reviewer/.test(document.getElementById('month-msg')!.textContent ?? ''));
+    const period = await s.db.models.Period.findOne({ where: { period: '2024-06' } });
+    assert.deepEqual([period!.status, period!.reason], ['closed', '差异已在说明中解释']);
+    await r.screenshot({ path: path.join(SHOTS, '7-reviewer-closed.png'), fullPage: true });
+    await r.selectOption('#unit', '');
+    await r.click('#analysis-btn');
+    await r.waitForSelector('#analysis-msg.ok');
+    const header = await r.evaluate('window.__fake.sheet("部门对比").cells[3][0]');
+    assert.equal(header, '单位');
+    await r.close();
   });
 
   it('says plainly that it needs Excel when opened in a plain browser', async () => {
