@@ -31,6 +31,7 @@ interface State {
   checked: CheckResult | null;
   kinds: Record<string, LedgerKind | null>;
   columns: Record<string, Record<string, string | null>>;
+  headerRows: Record<string, number>;
   abort: AbortController | null;
 }
 
@@ -95,7 +96,7 @@ async function scan(): Promise<void> {
 
 function recheck(): void {
   const period = ($('period') as HTMLInputElement).value || undefined;
-  S.checked = checkWorkbook(S.grids, { lang: S.lang, asOf: period, kinds: S.kinds, columns: S.columns });
+  S.checked = checkWorkbook(S.grids, { lang: S.lang, asOf: period, kinds: S.kinds, columns: S.columns, headerRows: S.headerRows });
   if (!($('period') as HTMLInputElement).value) ($('period') as HTMLInputElement).value = S.checked.as_of.slice(0, 7);
   renderLedgers();
   renderFindings();
@@ -147,6 +148,23 @@ function columnChoices(g: SheetGrid, kind: LedgerKind, headerRow: number, mappin
   const head = document.createElement('summary');
   head.textContent = S.w.columns;
   box.append(head);
+  const rowLabel = document.createElement('label');
+  const rowSpan = document.createElement('span');
+  rowSpan.textContent = S.w.headerRowLabel;
+  const rowPick = document.createElement('select');
+  rowPick.className = 'header-row';
+  for (let r = 1; r <= Math.min(10, g.rows.length); r++) rowPick.append(new Option(String(r), String(r), false, r === headerRow));
+  rowPick.onchange = () => {
+    S.headerRows[g.name] = Number(rowPick.value);
+    delete S.columns[g.name]; // columns are letters of that row: chosen again below it
+    const st = settings();
+    st.set('ledger-sync.headerRows', S.headerRows);
+    st.set('ledger-sync.columns', S.columns);
+    st.save();
+    recheck();
+  };
+  rowLabel.append(rowSpan, rowPick);
+  box.append(rowLabel);
   const headers = (g.rows[headerRow - 1] ?? []).map((c, i) => [columnLetter(i + 1), typeof c === 'string' || typeof c === 'number' ? String(c) : ''] as const);
   for (const f of LEDGERS[kind].fields) {
     const label = document.createElement('label');
@@ -358,6 +376,7 @@ function start(): void {
       checked: null,
       kinds: (settings().get('ledger-sync.kinds') as Record<string, LedgerKind | null> | null) ?? {},
       columns: (settings().get('ledger-sync.columns') as Record<string, Record<string, string | null>> | null) ?? {},
+      headerRows: (settings().get('ledger-sync.headerRows') as Record<string, number> | null) ?? {},
       abort: null,
     };
     say('status', '');

@@ -1,7 +1,7 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
-import { detectSheet, detectSheetAs, withColumnChoices } from './headers';
+import { detectSheet, detectSheetAs, detectSheetAtRow, withColumnChoices } from './headers';
 import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
@@ -17,6 +17,8 @@ export interface CheckOptions {
   today?: Date;
   /** The user's corrections by sheet name: read as this kind, or (null) not as a ledger. */
   kinds?: Record<string, LedgerKind | null>;
+  /** The user's header-row corrections by sheet name (1-based Excel row). */
+  headerRows?: Record<string, number>;
   /** The user's column corrections by sheet name: field → column letter, or null for none. */
   columns?: Record<string, Record<string, string | null>>;
 }
@@ -51,7 +53,11 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
   grids.forEach((grid, i) => {
     order.set(grid.name, i);
     const chosen = options.kinds?.[grid.name];
-    const found = chosen === undefined ? detectSheet(grid) : chosen === null ? null : detectSheetAs(grid, chosen);
+    const row = options.headerRows?.[grid.name];
+    const found =
+      chosen === null ? null
+      : row !== undefined ? detectSheetAtRow(grid, row - 1, chosen)
+      : chosen === undefined ? detectSheet(grid) : detectSheetAs(grid, chosen);
     const choices = options.columns?.[grid.name];
     const det = found && choices ? withColumnChoices(grid, found, choices) : found;
     if (!det) {

@@ -153,6 +153,16 @@ export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices:
   return { ...det, match: { fields: ordered, unmapped } };
 }
 
+/** The sheet read with its header in the row the user chose (0-based), as the kind chosen or the best-matching one there. */
+export function detectSheetAtRow(grid: SheetGrid, headerIndex: number, kind?: LedgerKind): SheetDetection | null {
+  let best: SheetDetection | null = null;
+  for (const k of kind ? [kind] : LEDGER_KINDS) {
+    const match = matchHeaderRow(k, grid.rows[headerIndex]);
+    if (match.fields.size > 0 && (!best || match.fields.size > best.match.fields.size)) best = { kind: k, headerIndex, match };
+  }
+  return best;
+}
+
 /** The sheet read as the kind the user chose (a correction in the add-in): its best header row for that kind. */
 export function detectSheetAs(grid: SheetGrid, kind: LedgerKind): SheetDetection | null {
   let top: SheetDetection | null = null;

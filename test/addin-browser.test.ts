@@ -132,6 +132,11 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await page.locator('#ledger-list li').nth(2).locator('details.columns summary').click();
     await page.locator('#ledger-list li').nth(2).locator('select[data-field="method"]').selectOption('L');
     await page.waitForFunction(() => /^2 个错误/.test(document.getElementById('findings-summary')!.textContent ?? ''));
+    // The header row, as the pane shows it and as a correction: 采购计划's header is in row 3.
+    await page.locator('#ledger-list li').nth(1).locator('details.columns summary').click();
+    assert.equal(await page.locator('#ledger-list li').nth(1).locator('select.header-row').inputValue(), '3');
+    const saved = await page.evaluate('Object.keys(window.Office.context.document.settings.get("ledger-sync.columns") ?? {})');
+    assert.deepEqual(saved, ['合同台账'], 'the column choice is kept in the workbook’s settings');
 
     const first = page.locator('button.finding.error').first();
     const label = (await first.textContent()) ?? '';

@@ -137,3 +137,15 @@ describe('the user’s column corrections (add-in dropdowns)', () => {
     assert.deepEqual(none.findings.map((f) => [f.code, f.field]), [['V00', 'method']]);
   });
 });
+
+describe('the user’s header-row correction (add-in dropdown)', () => {
+  it('reads the header from the row chosen, the data below it', () => {
+    // A template header left above the real one: it names more fields, so detection alone takes it.
+    const book = { name: '采购计划', rows: [['计划编号', '使用部门', '品目名称', '数量', '单价', '金额', '采购方式', '资金来源'], ['说明：下表为 2024 年计划'], ['计划编号', '使用部门', '品目名称', '数量', '单价', '金额', '采购方式'], ['JH-1', '办公室', '打印机', 1, 3000, 3000, '询价']] as never };
+    const auto = checkWorkbook([book], { asOf: '2024-06' });
+    assert.equal(auto.sheets[0]!.header_row, 1, 'the template row names more plan fields and wins by default');
+    const fixed = checkWorkbook([book], { asOf: '2024-06', headerRows: { 采购计划: 3 } });
+    assert.equal(fixed.sheets[0]!.header_row, 3);
+    assert.deepEqual(fixed.ledgers.plan!.rows.map((r) => r.values.plan_id), ['JH-1']);
+  });
+});
