@@ -12,7 +12,7 @@ import { Auth, audit } from './auth';
 import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk } from './chunk-cache';
-import { insertStatements, prebuildTuples } from './row-sql';
+import { insertStatements } from './row-sql';
 import { findingRecord } from './finding-records';
 import { lockPeriod, refuseClosed } from './period-service';
 
@@ -112,7 +112,6 @@ export async function putChunk(
   try {
     if (opts.cache) {
       const parsed = readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' });
-      for (const part of parsed) if (part) prebuildTuples(head.kind, part.rows, db.dialect);
       read = { rowCount: rows, canonical: Buffer.from(canonicalRows(body.rows, body.source_rows)), parsed };
     }
   } finally {

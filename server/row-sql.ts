@@ -54,28 +54,6 @@ function rowTuple(fields: readonly string[], row: LedgerRow, dialect: Dialect, p
 }
 
 /**
- * Tuples made as chunks arrive, while the client is still sending, so the commit only joins them.
- * What the whole-ledger checks may still change on a row — its validity (V05, V07), a defaulted
- * year or amount — is remembered, and a row whose state moved gets a fresh tuple at commit.
- */
-interface Prebuilt {
-  tuple: string;
-  dialect: Dialect;
-  valid: boolean;
-  year: unknown;
-  amount: unknown;
-}
-const PREBUILT = new WeakMap<LedgerRow, Prebuilt>();
-
-export function prebuildTuples(kind: LedgerKind, rows: Iterable<LedgerRow>, dialect: Dialect): void {
-  const fields = LEDGERS[kind].fields.map((f) => f.name);
-  const parts = new Array<string>(5 + fields.length);
-  for (const row of rows) {
-    PREBUILT.set(row, { tuple: rowTuple(fields, row, dialect, parts), dialect, valid: row.valid, year: row.values.year, amount: row.values.amount });
-  }
-}
-
-/**
  * Statements of at most ROWS_PER_STATEMENT rows each, with the snapshot id as parameter 1, made
  * one at a time: the caller builds the next while the database runs the last.
  */
@@ -89,12 +67,7 @@ export function* insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], 
     // to flatten than to build.
     const tuples = new Array<string>(to - from);
     for (let i = from; i < to; i++) {
-      const row = rows[i]!;
-      const pre = PREBUILT.get(row);
-      tuples[i - from] =
-        pre && pre.dialect === dialect && pre.valid === row.valid && pre.year === row.values.year && pre.amount === row.values.amount
-          ? pre.tuple
-          : rowTuple(fields, row, dialect, parts);
+      tuples[i - from] = rowTuple(fields, rows[i]!, dialect, parts);
     }
     yield head + tuples.join(',');
   }
