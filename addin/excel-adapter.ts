@@ -6,7 +6,7 @@
  * are sized from an estimate of their bytes, and a block the host still refuses is retried smaller.
  */
 import { Cell, SheetGrid, WorkbookSource, errorCell } from '../shared/workbook';
-import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, quoteSheet, rangeA1 } from '../shared/sheet-layout';
+import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
@@ -74,7 +74,7 @@ export class OfficeWorkbook implements WorkbookSource {
       const sheets = ctx.workbook.worksheets.load('items/name');
       const names = ctx.workbook.names.load('items/name,items/formula');
       await this.sync(ctx);
-      const ours = new Set(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => sheetOfFormula(String(n.formula))));
+      const ours = new Set(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => sheetOfMarkReference(String(n.formula))));
       return sheets.items.map((s) => s.name).filter((n) => !ours.has(n));
     });
   }
@@ -121,7 +121,7 @@ export class OfficeWorkbook implements WorkbookSource {
       const sheets = ctx.workbook.worksheets.load('items/name');
       const names = ctx.workbook.names.load('items/name,items/formula');
       await this.sync(ctx);
-      const ours = new Map(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => [sheetOfFormula(String(n.formula)), n.name]));
+      const ours = new Map(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => [sheetOfMarkReference(String(n.formula)), n.name]));
       const taken = layouts.find((l) => sheets.items.some((s) => s.name === l.name) && !ours.has(l.name));
       if (taken) throw new Error(`the workbook already has a sheet "${taken.name}" that ledger-sync did not write; rename it first`);
       for (const n of names.items) if (keyOfMarkName(n.name) !== null && layouts.some((l) => l.markName === n.name)) n.delete();
@@ -176,7 +176,7 @@ export class OfficeWorkbook implements WorkbookSource {
         table.showTotals = true;
         const totals = l.totals;
         table.getTotalRowRange().formulas = [
-          totals.map((t, j) => (t.kind === 'sum' ? `=SUBTOTAL(109,${l.tableName}[${l.columns[j]!.label.replace(/(['#\[\]@])/g, "'$1")}])` : officeValue(t.value))),
+          totals.map((t, j) => (t.kind === 'sum' ? `=${subtotalFormula(l, j)}` : officeValue(t.value))),
         ];
         table.getTotalRowRange().format.font.bold = true;
       }
@@ -333,10 +333,3 @@ function officeValue(v: SheetValue): string | number {
   return text(v);
 }
 
-/** `='执行总览'!$A$1` → 执行总览. */
-function sheetOfFormula(f: string): string {
-  const m = /^=?'((?:[^']|'')+)'!|^=?([^'!]+)!/.exec(f.trim());
-  return m ? (m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!) : '';
-}
-
-export { quoteSheet };

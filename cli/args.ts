@@ -1,6 +1,7 @@
 /** Option parsing shared by the commands: one-line errors, never a stack trace. */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Lang } from '../shared/findings';
+import { ApiRequestError } from '../shared/api-client';
 
 /** A problem that stops the command before any result: one line on stderr, exit 2. */
 export class UsageError extends Error {}
@@ -36,6 +37,19 @@ export function periodOption(v: string | undefined, name = '--period'): string {
   if (v === undefined) throw new UsageError(`${name} YYYY-MM is required`);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new UsageError(`${name} must be a month YYYY-MM, got "${v}"`);
   return v;
+}
+
+/** The options of every command that talks to the service. */
+export const SERVER_OPTIONS = { server: { type: 'string' }, token: { type: 'string' } } as const;
+
+/** One exchange with the service: a refusal becomes the one line the user sees, naming what was refused. */
+export async function askServer<T>(what: string, exchange: () => Promise<T>): Promise<T> {
+  try {
+    return await exchange();
+  } catch (e) {
+    if (e instanceof ApiRequestError) throw new UsageError(`${what} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
+    throw e;
+  }
 }
 
 /** --server and --token, or LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN. */

@@ -1,20 +1,14 @@
 /** `ledger-sync manifest --origin https://host [--out file]`: the add-in manifest for a production host. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Io, UsageError, parse } from './args';
 import { checkManifest, manifestForOrigin } from './manifest-check';
 
+/** manifest.xml at the project's top: beside dist/ when built, beside cli/ under tsx. */
 function manifestPath(): string {
-  // From dist/cli (built) or cli/ (tsx): the manifest sits at the project's top.
-  for (const p of [path.join(__dirname, '..', '..', 'manifest.xml'), path.join(__dirname, '..', 'manifest.xml')]) {
-    try {
-      readFileSync(p);
-      return p;
-    } catch {
-      // try the next
-    }
-  }
-  throw new UsageError('manifest.xml not found beside the installed ledger-sync');
+  const found = [path.join(__dirname, '..', '..', 'manifest.xml'), path.join(__dirname, '..', 'manifest.xml')].find(existsSync);
+  if (!found) throw new UsageError('manifest.xml not found beside the installed ledger-sync');
+  return found;
 }
 
 export async function runManifest(args: string[], io: Io): Promise<number> {

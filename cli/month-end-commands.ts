@@ -1,22 +1,15 @@
 /** `ledger-sync close`, `reopen`, `diff` and `audit`: month-end against the service. */
 import { AuditResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
-import { ApiRequestError, ClientOptions, apiRequest } from '../shared/api-client';
+import { ClientOptions, apiRequest } from '../shared/api-client';
 import { Lang } from '../shared/findings';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { auditTable, changesLayout } from '../shared/month-end-tables';
-import { layoutSheet } from '../shared/sheet-layout';
-import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
+import { auditLayout, changesLayout } from '../shared/month-end-tables';
+import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { localTimestamp, writeFileAtomically } from './output-file';
 import { writeAnalysisSheets } from './xlsx-analysis-writer';
 
-async function call<T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> {
-  try {
-    return await apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body));
-  } catch (e) {
-    if (e instanceof ApiRequestError) throw new UsageError(`${what} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
-    throw e;
-  }
-}
+const call = <T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> =>
+  askServer(what, () => apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body)));
 
 function stateLine(s: PeriodStateResponse, lang: Lang): string {
   const f = s.findings_summary;
@@ -30,8 +23,7 @@ function stateLine(s: PeriodStateResponse, lang: Lang): string {
 
 export async function runClose(args: string[], io: Io, reopen = false): Promise<number> {
   const { values, positionals } = parse(args, {
-    server: { type: 'string' },
-    token: { type: 'string' },
+    ...SERVER_OPTIONS,
     period: { type: 'string' },
     unit: { type: 'string' },
     override: { type: 'string' },
@@ -55,8 +47,7 @@ export async function runClose(args: string[], io: Io, reopen = false): Promise<
 
 export async function runDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    server: { type: 'string' },
-    token: { type: 'string' },
+    ...SERVER_OPTIONS,
     period: { type: 'string' },
     kind: { type: 'string' },
     unit: { type: 'string' },
@@ -95,8 +86,7 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
 
 export async function runAudit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    server: { type: 'string' },
-    token: { type: 'string' },
+    ...SERVER_OPTIONS,
     period: { type: 'string' },
     unit: { type: 'string' },
     out: { type: 'string' },
@@ -117,11 +107,7 @@ export async function runAudit(args: string[], io: Io): Promise<number> {
     if (page.events.length === 0 || offset >= page.total) break;
   }
   if (values.out !== undefined) {
-    const table = auditTable(events, lang);
-    const scope = `${values.unit ?? (lang === 'zh' ? '全部单位' : 'all units')}${period ? ` ${period}` : ''}`;
-    const title = lang === 'zh' ? `审计记录 — ${scope}` : `Audit trail — ${scope}`;
-    const meta = { unit: values.unit ?? '', period: period ?? '', asOf: '', generatedAt: localTimestamp(new Date()), lang };
-    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [{ ...layoutSheet('audit', table, undefined, meta, title), subtitle: { row: 1, col: 0, text: (lang === 'zh' ? `导出于 ` : 'exported ') + meta.generatedAt + (lang === 'zh' ? `，共 ${events.length} 条` : `, ${events.length} events`) } }]));
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [auditLayout(events, { unit: values.unit, period }, lang, localTimestamp(new Date()))]));
     if (!values.json) io.out(lang === 'zh' ? `已写入 ${values.out}：${events.length} 条记录\n` : `wrote ${values.out}: ${events.length} events\n`);
   }
   if (values.json) io.out(JSON.stringify({ events }, null, 2) + '\n');

@@ -3,17 +3,16 @@ import path from 'node:path';
 import { checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
-import { ApiRequestError, pushLedger } from '../shared/api-client';
+import { pushLedger } from '../shared/api-client';
 import { LEDGERS } from '../shared/ledgers';
 import { nodeHasher } from '../server/push-service';
-import { Io, UsageError, langOption, parse, periodOption, serverOptions, yearOption } from './args';
+import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
 import { loadReference } from './reference-file';
 
 export async function runPush(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    server: { type: 'string' },
-    token: { type: 'string' },
+    ...SERVER_OPTIONS,
     period: { type: 'string' },
     year: { type: 'string' },
     lang: { type: 'string' },
@@ -37,27 +36,25 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   for (const p of pushes) {
     let last = -1;
     const t0 = Date.now();
-    try {
-      const r = await pushLedger({ server, token }, p, ({ kind, sent, total }) => {
+    // On a refusal the progress line is ended first, so the message starts a line of its own.
+    const r = await askServer(`push of ${p.open.kind}`, () =>
+      pushLedger({ server, token }, p, ({ kind, sent, total }) => {
         const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
         if (pct === last) return;
         last = pct;
         const line = `${kind}: ${sent}/${total} rows (${pct}%)`;
         if (io.tty) io.err(`\r${line}`);
         else if (pct === 100 || pct % 25 === 0) io.err(line + '\n');
-      });
-      if (io.tty) io.err('\n');
-      errors += r.findings_summary.error;
-      results.push({ kind: p.open.kind, ...r, ms: Date.now() - t0 });
-      if (!values.json) {
-        const s = r.findings_summary;
-        const name = lang === 'zh' ? LEDGERS[p.open.kind].zh : p.open.kind;
-        io.out(`${name}: snapshot ${r.snapshot_id}${r.unchanged ? (lang === 'zh' ? '（内容未变）' : ' (unchanged)') : ''}, ${r.row_count} rows, ${s.error} errors, ${s.warning} warnings, ${s.info} info\n`);
-      }
-    } catch (e) {
-      if (io.tty) io.err('\n');
-      if (e instanceof ApiRequestError) throw new UsageError(`push of ${p.open.kind} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
-      throw e;
+      }).finally(() => {
+        if (io.tty) io.err('\n');
+      }),
+    );
+    errors += r.findings_summary.error;
+    results.push({ kind: p.open.kind, ...r, ms: Date.now() - t0 });
+    if (!values.json) {
+      const s = r.findings_summary;
+      const name = lang === 'zh' ? LEDGERS[p.open.kind].zh : p.open.kind;
+      io.out(`${name}: snapshot ${r.snapshot_id}${r.unchanged ? (lang === 'zh' ? '（内容未变）' : ' (unchanged)') : ''}, ${r.row_count} rows, ${s.error} errors, ${s.warning} warnings, ${s.info} info\n`);
     }
   }
   if (values.json) io.out(JSON.stringify({ file: path.basename(file), period, pushes: results }, null, 2) + '\n');

@@ -2,16 +2,15 @@
 import { Analysis, TABLE_KEYS } from '../shared/analysis';
 import { AnalysisResponse, DiffResponse } from '../shared/api';
 import { changesLayout } from '../shared/month-end-tables';
-import { ApiRequestError, apiRequest } from '../shared/api-client';
+import { apiRequest } from '../shared/api-client';
 import { layoutAnalysis } from '../shared/sheet-layout';
-import { Io, UsageError, langOption, parse, periodOption, serverOptions } from './args';
+import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { localTimestamp, writeFileAtomically } from './output-file';
 import { writeAnalysisSheets } from './xlsx-analysis-writer';
 
 export async function runReport(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    server: { type: 'string' },
-    token: { type: 'string' },
+    ...SERVER_OPTIONS,
     period: { type: 'string' },
     unit: { type: 'string' },
     out: { type: 'string' },
@@ -24,20 +23,14 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang);
   if (values.out === undefined && !values.json) throw new UsageError('report needs --out out.xlsx, --json, or both');
   const query = new URLSearchParams({ period, lang, ...(values.unit ? { unit: values.unit } : {}) });
-  let a: AnalysisResponse;
-  try {
-    a = await apiRequest<AnalysisResponse>({ server, token }, 'GET', `/analysis?${query}`);
-  } catch (e) {
-    if (e instanceof ApiRequestError) throw new UsageError(`analysis of ${period} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
-    throw e;
-  }
+  const a = await askServer(`analysis of ${period}`, () => apiRequest<AnalysisResponse>({ server, token }, 'GET', `/analysis?${query}`));
   const missing = TABLE_KEYS.filter((k) => !a.tables?.[k]);
   if (missing.length > 0) throw new UsageError(`the service's analysis lacks the table(s) ${missing.join(', ')}: is it an older version?`);
   if (values.out !== undefined) {
     const generatedAt = localTimestamp(new Date());
     const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt, lang });
     // One unit's report also says what changed since last month (本月变动); across units there is no one diff.
-    const diff = a.unit === '*' ? null : await apiRequest<DiffResponse>({ server, token }, 'GET', `/periods/${period}/diff?${new URLSearchParams({ unit: a.unit })}`);
+    const diff = a.unit === '*' ? null : await askServer(`diff of ${period}`, () => apiRequest<DiffResponse>({ server, token }, 'GET', `/periods/${period}/diff?${new URLSearchParams({ unit: a.unit })}`));
     const sheets = diff ? [...layouts, changesLayout(diff, a.unit_name ?? a.unit, lang, generatedAt)] : layouts;
     await writeFileAtomically(values.out, await writeAnalysisSheets(null, sheets));
     if (!values.json) io.out(`${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${layouts.filter((l) => l.chart).length} charts${diff ? `, and the changes since ${diff.previous_period}` : ''}\n`);

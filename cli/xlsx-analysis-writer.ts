@@ -10,7 +10,7 @@
 import path from 'node:path/posix';
 import JSZip from 'jszip';
 import { DOMParser, XMLSerializer, Document, Element } from '@xmldom/xmldom';
-import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange } from '../shared/sheet-layout';
+import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 import { chartPartXml, drawingPartXml } from './xlsx-chart-part';
 import { xmlText } from './xml-text';
 
@@ -166,6 +166,11 @@ function addStyles(doc: Document): Styles {
   const append = (local: string, xml: string): number => {
     const sec = section(local, after(local));
     const el = parse(xml.replace(/^<(\w+)/, `<$1 xmlns="${NS_MAIN}"`), 'styles.xml').documentElement!;
+    // An identical entry already there (ours from an earlier write, or the user's) is used again,
+    // so writing the analysis again does not grow the styles part.
+    const same = serialise(el as unknown as Document);
+    const existing = children(sec, el.localName!).findIndex((e) => serialise(e as unknown as Document) === same);
+    if (existing !== -1) return existing;
     sec.appendChild(doc.importNode(el, true));
     const n = children(sec, el.localName!).length;
     sec.setAttribute('count', String(n));
@@ -226,9 +231,6 @@ function cellXml(row: number, col: number, v: SheetValue, style: number): string
   return `<c r="${r}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(v)}</t></is></c>`;
 }
 
-/** The column of a structured reference, with the characters Excel escapes there escaped. */
-const structuredColumn = (label: string) => label.replace(/(['#\[\]@])/g, "'$1");
-
 function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: string }): string {
   const rows = new Map<number, string[]>();
   const put = (row: number, xml: string) => {
@@ -253,7 +255,7 @@ function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: str
       const c = l.columns[j]!;
       const style = textStyle(t.value, t.kind === 'label' ? 'text' : c.format, 'total');
       if (t.kind === 'sum') {
-        const f = `SUBTOTAL(109,${l.tableName}[${structuredColumn(c.label)}])`;
+        const f = subtotalFormula(l, j);
         put(row, `<c r="${a1(row, l.firstCol + j)}" s="${style}"><f>${xmlText(f)}</f><v>${t.value ?? 0}</v></c>`);
       } else {
         put(row, cellXml(row, l.firstCol + j, t.value, style));
@@ -313,13 +315,6 @@ function tableXml(l: SheetLayout, id: number): string {
     `<autoFilter ref="${rangeA1(filter)}"/><tableColumns count="${l.columns.length}">${cols}</tableColumns>` +
     `<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" showLastColumn="0" showRowStripes="1" showColumnStripes="0"/></table>`
   );
-}
-
-/** The sheet a mark name points at: `'执行总览'!$A$1` → 执行总览. */
-function sheetOfReference(ref: string): string | null {
-  const m = /^'((?:[^']|'')+)'!|^([^'!]+)!/.exec(ref.trim());
-  if (!m) return null;
-  return m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!;
 }
 
 async function removeSheetParts(pkg: Package, types: Document, sheetPart: string): Promise<void> {
@@ -396,7 +391,7 @@ export async function writeAnalysisSheets(input: Buffer | null, layouts: SheetLa
   const sheetEls = () => children(sheetsEl, 'sheet');
   for (const n of names ? children(names, 'definedName') : []) {
     if (keyOfMarkName(n.getAttribute('name') ?? '') === null) continue;
-    const target = sheetOfReference(n.textContent ?? '');
+    const target = sheetOfMarkReference(n.textContent ?? '');
     if (target !== null && sheetEls().some((s) => s.getAttribute('name') === target)) ours.add(target);
     names!.removeChild(n);
   }

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { Cell, SheetGrid, WorkbookSource, dateCell, errorCell, serialOfUtcDate } from '../shared/workbook';
-import { keyOfMarkName } from '../shared/sheet-layout';
+import { keyOfMarkName, sheetOfMarkReference } from '../shared/sheet-layout';
 
 /** A workbook that cannot be opened: the message is the one line the user sees. */
 export class WorkbookOpenError extends Error {}
@@ -54,7 +54,10 @@ export class XlsxWorkbook implements WorkbookSource {
     const ours = new Set<string>();
     for (const n of this.workbook.definedNames.model as { name: string; ranges: string[] }[]) {
       if (keyOfMarkName(n.name) === null) continue;
-      for (const r of n.ranges) ours.add(r.replace(/!.*$/, '').replace(/^'(.*)'$/, '$1').replace(/''/g, "'"));
+      for (const r of n.ranges) {
+        const sheet = sheetOfMarkReference(r);
+        if (sheet !== null) ours.add(sheet);
+      }
     }
     return this.workbook.worksheets.map((ws) => ws.name).filter((n) => !ours.has(n));
   }

@@ -8,13 +8,13 @@ import { Transaction, Op } from 'sequelize';
 import { z } from 'zod';
 import { AuditResponse, DiffResponse, PeriodChangeSchema, PeriodSchema, PeriodStateResponse } from '../shared/api';
 import { diffLedger, previousPeriod } from '../shared/diff';
-import { summarise } from '../shared/findings';
+import { Summary, summarise } from '../shared/findings';
 import { LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { ReferenceData } from '../shared/reference';
 import { unitPeriodFindings } from './analysis-service';
 import { Auth, audit, unitScope } from './auth';
 import { Db } from './db';
-import { HttpError, badRequest, conflict, fromZod } from './http-errors';
+import { badRequest, conflict, fromZod, notFound } from './http-errors';
 import { Period } from './models';
 import { Reconciler } from './reconcile-service';
 import { loadLedgerRows } from './row-store';
@@ -46,9 +46,9 @@ export async function refuseClosed(db: Db, unitId: number, p: string, transactio
   }
 }
 
-async function stateOf(db: Db, unit: Unit, p: string, ref: ReferenceData, reconciler?: Reconciler, row?: Period | null): Promise<PeriodStateResponse> {
+/** The month's state; `summary` when the caller has just computed the month's findings. */
+async function stateOf(db: Db, unit: Unit, p: string, ref: ReferenceData, reconciler?: Reconciler, row?: Period | null, summary?: Summary): Promise<PeriodStateResponse> {
   const r = row === undefined ? await db.models.Period.findOne({ where: { unit_id: unit.id, period: p } }) : row;
-  const findings = await unitPeriodFindings(db, unit, p, ref, reconciler);
   return {
     unit: unit.code,
     period: p,
@@ -56,7 +56,7 @@ async function stateOf(db: Db, unit: Unit, p: string, ref: ReferenceData, reconc
     changed_by: r?.changed_by ?? null,
     changed_at: r?.changed_at ? r.changed_at.toISOString() : null,
     reason: r?.reason ?? null,
-    findings_summary: summarise(findings),
+    findings_summary: summary ?? summarise(await unitPeriodFindings(db, unit, p, ref, reconciler)),
   };
 }
 
@@ -95,7 +95,7 @@ export async function closePeriod(db: Db, auth: Auth, p: unknown, body: unknown,
     }, t);
     return saved;
   });
-  return { ...(await stateOf(db, unit, month, ref, reconciler, row)), findings_summary: findings };
+  return stateOf(db, unit, month, ref, reconciler, row, findings);
 }
 
 export async function reopenPeriod(db: Db, auth: Auth, p: unknown, body: unknown, query: { unit?: unknown }, ref: ReferenceData, reconciler?: Reconciler): Promise<PeriodStateResponse> {
@@ -151,7 +151,7 @@ export async function listAudit(db: Db, query: unknown): Promise<AuditResponse> 
   if (q.data.period) where.period = q.data.period;
   if (q.data.unit) {
     const unit = await db.models.Unit.findOne({ where: { code: q.data.unit } });
-    if (!unit) throw new HttpError(404, 'not_found', `no unit ${q.data.unit}`);
+    if (!unit) throw notFound(`no unit ${q.data.unit}`);
     where.unit_id = unit.id;
   }
   const { rows, count } = await db.models.AuditEvent.findAndCountAll({ where, order: [['id', 'ASC']], offset: q.data.offset, limit: q.data.limit });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Cell } from './workbook';
 import { Finding, Summary } from './findings';
+import type { LedgerDiff } from './diff';
 
 export const API_PREFIX = '/api/v1';
 export const MAX_CHUNK_ROWS = 10_000;
@@ -150,7 +151,7 @@ export interface DiffResponse {
   unit: string;
   period: string;
   previous_period: string;
-  ledgers: (import('./diff').LedgerDiff & { snapshot_id: number | null; previous_snapshot_id: number | null })[];
+  ledgers: (LedgerDiff & { snapshot_id: number | null; previous_snapshot_id: number | null })[];
 }
 
 /** GET /api/v1/audit. */

@@ -27,11 +27,11 @@ export function changesTable(diff: DiffResponse, lang: Lang): AnalysisTable {
   return { title: name, sheet: name, columns: ['ledger', 'change', 'key', 'field', 'before', 'after', 'sheet', 'row'], rows };
 }
 
-export function changesTitle(diff: DiffResponse, unit: string, lang: Lang): string {
+function changesTitle(diff: DiffResponse, unit: string, lang: Lang): string {
   return lang === 'zh' ? `${unit} ${diff.period} 本月变动（对比 ${diff.previous_period}）` : `${unit} ${diff.period} changes since ${diff.previous_period}`;
 }
 
-export function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
+function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
   const name = pick(AUDIT_SHEET, lang);
   return {
     title: name,
@@ -46,5 +46,15 @@ export function changesLayout(diff: DiffResponse, unit: string, lang: Lang, gene
   const meta = { unit, period: diff.period, asOf: diff.period, generatedAt, lang };
   const layout = layoutSheet('changes', changesTable(diff, lang), undefined, meta, changesTitle(diff, unit, lang));
   const subtitle = lang === 'zh' ? `对比 ${diff.previous_period} 的最新快照　生成于 ${generatedAt}` : `against the latest snapshots of ${diff.previous_period} · generated ${generatedAt}`;
+  return { ...layout, subtitle: { ...layout.subtitle, text: subtitle } };
+}
+
+/** The audit export's sheet: the trail of a unit (or all units) and period, as of its export. */
+export function auditLayout(events: AuditEventView[], scope: { unit?: string; period?: string }, lang: Lang, exportedAt: string): SheetLayout {
+  const zh = lang === 'zh';
+  const what = `${scope.unit ?? (zh ? '全部单位' : 'all units')}${scope.period ? ` ${scope.period}` : ''}`;
+  const meta = { unit: scope.unit ?? '', period: scope.period ?? '', asOf: '', generatedAt: exportedAt, lang };
+  const layout = layoutSheet('audit', auditTable(events, lang), undefined, meta, zh ? `审计记录 — ${what}` : `Audit trail — ${what}`);
+  const subtitle = zh ? `导出于 ${exportedAt}，共 ${events.length} 条` : `exported ${exportedAt}, ${events.length} events`;
   return { ...layout, subtitle: { ...layout.subtitle, text: subtitle } };
 }

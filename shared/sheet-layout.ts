@@ -113,6 +113,19 @@ export function keyOfMarkName(name: string): SheetKey | null {
   return (SHEET_KEYS as readonly string[]).includes(key) ? (key as SheetKey) : null;
 }
 
+/** The sheet a mark points at: `'执行总览'!$A$1` (or `='…'!$A$1`, as Office.js gives it) → 执行总览. */
+export function sheetOfMarkReference(ref: string): string | null {
+  const m = /^=?'((?:[^']|'')+)'!|^=?([^'!]+)!/.exec(ref.trim());
+  if (!m) return null;
+  return m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!;
+}
+
+/** The totals-row formula of column j (no leading `=`): a SUBTOTAL over the table's column, so filters keep it right. */
+export function subtotalFormula(l: SheetLayout, j: number): string {
+  // In a structured reference ' # [ ] @ are escaped with a quote.
+  return `SUBTOTAL(109,${l.tableName}[${l.columns[j]!.label.replace(/(['#\[\]@])/g, "'$1")}])`;
+}
+
 /** Text Excel would take for a formula (formula injection): written as text, never evaluated. */
 export function needsTextGuard(s: string): boolean {
   return /^[=+\-@]/.test(s);
