@@ -218,10 +218,15 @@ export class OfficeWorkbook implements WorkbookSource {
    */
   async markCells(marks: CellMark[]): Promise<number> {
     const bySheet = new Map<string, string[]>();
-    for (const m of marks) bySheet.set(m.sheet, [...(bySheet.get(m.sheet) ?? []), m.address]);
+    for (const m of marks) {
+      const list = bySheet.get(m.sheet);
+      if (list) list.push(m.address);
+      else bySheet.set(m.sheet, [m.address]);
+    }
     let requests = 0;
     await this.run(async (ctx) => {
-      for (const [sheet, addresses] of bySheet) {
+      for (const [sheet, cells] of bySheet) {
+        const addresses = columnBlocks(cells);
         const ws = ctx.workbook.worksheets.getItem(sheet);
         // RangeAreas take a list of up to a few thousand characters of addresses at a time.
         const groups: string[][] = [];
@@ -303,6 +308,29 @@ export class OfficeWorkbook implements WorkbookSource {
       await this.sync(ctx);
     });
   }
+}
+
+/** Single cells (`C5`) merged into runs down a column (`C5:C9`): fewer ranges to mark, with or without RangeAreas. */
+export function columnBlocks(cells: readonly string[]): string[] {
+  const byCol = new Map<string, number[]>();
+  for (const c of cells) {
+    const m = /^([A-Z]+)(\d+)$/.exec(c);
+    if (!m) continue;
+    const rows = byCol.get(m[1]!);
+    if (rows) rows.push(+m[2]!);
+    else byCol.set(m[1]!, [+m[2]!]);
+  }
+  const out: string[] = [];
+  for (const [col, rows] of byCol) {
+    const sorted = [...new Set(rows)].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+      out.push(i === j ? `${col}${sorted[i]}` : `${col}${sorted[i]}:${col}${sorted[j]}`);
+      i = j + 1;
+    }
+  }
+  return out;
 }
 
 // Office.js takes its enumerations' string values; the `Excel` namespace exists only inside Office.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { OfficeWorkbook, ExcelRun } from '../addin/excel-adapter';
+import { OfficeWorkbook, ExcelRun, columnBlocks } from '../addin/excel-adapter';
 import { checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { layoutAnalysis, rangeA1 } from '../shared/sheet-layout';
@@ -163,6 +163,15 @@ describe('the Office.js adapter on a fake Excel host', function () {
       const plain = new FakeExcel();
       plain.addSheet('合同台账', ledger(2000));
       assert.equal(await new OfficeWorkbook(runOf(plain)).markCells(cells), 600);
+    });
+
+    it('merges cells that run down a column into one block, with or without RangeAreas', async () => {
+      assert.deepEqual(columnBlocks(['C5', 'C6', 'C7', 'A2', 'C9', 'C6', 'B10']), ['C5:C7', 'C9', 'A2', 'B10']);
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', ledger(100));
+      const run = Array.from({ length: 40 }, (_, i) => ({ sheet: '合同台账', address: `K${10 + i}` }));
+      assert.equal(await new OfficeWorkbook(runOf(fake)).markCells(run), 1);
+      assert.deepEqual(fake.sheet('合同台账').cfs.map((c) => c.addresses), ['K10:K49']);
     });
 
     it('clears its own marks and never the user’s formatting', async () => {
