@@ -15,8 +15,9 @@ import { readAllSheets } from '../shared/workbook';
 import { checkWorkbook } from '../shared/check';
 import { preparePushes } from '../shared/push';
 import { pushLedger } from '../shared/api-client';
+import { nodeFetch } from '../cli/node-fetch';
 import { LEDGERS } from '../shared/ledgers';
-import { nodeHasher } from '../server/push-service';
+import { nodeHasher } from '../server/node-hasher';
 import { openDb } from '../server/db';
 import { createToken } from '../server/auth';
 
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
     const server = await startServer(`sqlite:${dbFile}`);
     try {
       const t0 = process.hrtime.bigint();
-      const r = await pushLedger({ server: server.url, token }, prepared!);
+      // The CLI's client and transport (cli/args.ts serverOptions).
+      const r = await pushLedger({ server: server.url, token, fetch: nodeFetch }, prepared!);
       pushMs = Math.min(pushMs, Number(process.hrtime.bigint() - t0) / 1e6);
       rss = Math.max(rss, peakRssMb(server.pid));
       if (round === 0) console.log(`push: snapshot ${r.snapshot_id}, ${r.row_count} rows stored, findings ${JSON.stringify(r.findings_summary)}`);

@@ -1,4 +1,5 @@
 /** Option parsing shared by the commands: one-line errors, never a stack trace. */
+import { nodeFetch } from './node-fetch';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Lang } from '../shared/findings';
 import { ApiRequestError } from '../shared/api-client';
@@ -53,11 +54,11 @@ export async function askServer<T>(what: string, exchange: () => Promise<T>): Pr
 }
 
 /** --server and --token, or LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN. */
-export function serverOptions(values: { server?: string; token?: string }): { server: string; token: string } {
+export function serverOptions(values: { server?: string; token?: string }): { server: string; token: string; fetch: typeof fetch } {
   const server = values.server ?? process.env.LEDGER_SYNC_SERVER;
   const token = values.token ?? process.env.LEDGER_SYNC_TOKEN;
   if (!server) throw new UsageError('--server URL (or LEDGER_SYNC_SERVER) is required');
   if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
   if (!token) throw new UsageError('--token (or LEDGER_SYNC_TOKEN) is required');
-  return { server, token };
+  return { server, token, fetch: nodeFetch };
 }

@@ -5,7 +5,7 @@ import { readAllSheets } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { pushLedger } from '../shared/api-client';
 import { LEDGERS } from '../shared/ledgers';
-import { nodeHasher } from '../server/push-service';
+import { nodeHasher } from '../server/node-hasher';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
 import { openXlsx } from './xlsx-workbook';
 import { loadReference } from './reference-file';
@@ -21,7 +21,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('push takes one workbook: ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM');
   const period = periodOption(values.period);
-  const { server, token } = serverOptions(values);
+  const client = serverOptions(values);
   const lang = langOption(values.lang);
   const year = yearOption(values.year);
   const file = positionals[0]!;
@@ -38,7 +38,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     const t0 = Date.now();
     // On a refusal the progress line is ended first, so the message starts a line of its own.
     const r = await askServer(`push of ${p.open.kind}`, () =>
-      pushLedger({ server, token }, p, ({ kind, sent, total }) => {
+      pushLedger(client, p, ({ kind, sent, total }) => {
         const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
         if (pct === last) return;
         last = pct;

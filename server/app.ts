@@ -117,7 +117,7 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
   });
 
   const json = express.json({ limit: opts.jsonLimit });
-  const chunkBody = express.text({ type: () => true, limit: MAX_CHUNK_BYTES });
+  const chunkBody = express.raw({ type: () => true, limit: MAX_CHUNK_BYTES });
   const auth = authenticate(db);
   const routes: Route[] = [
     {
@@ -133,7 +133,7 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       bodyDoc: CHUNK_DOC, raw: true,
       responses: { 200: 'chunk stored', 400: 'bad payload, naming the field', 404: 'no such push', 409: 'push committed or expired', 413: 'chunk too large' },
       handler: async (req, res) => {
-        if (typeof req.body !== 'string') throw new HttpError(400, 'bad_request', 'a JSON body {rows, source_rows}', 'body');
+        if (!Buffer.isBuffer(req.body)) throw new HttpError(400, 'bad_request', 'a JSON body {rows, source_rows}', 'body');
         res.json(await putChunk(db, req.auth!, String(req.params.id), String(req.params.n), req.body, opts.push));
       },
     },

@@ -1,17 +1,18 @@
 /** The push protocol: open, chunks, commit — validated again here and stored atomically. */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Op } from 'sequelize';
 import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
 import { Cell } from '../shared/workbook';
-import { canonicalHead, canonicalRows, contentHash, readPush, readPushChunk, readPushParts, Hasher } from '../shared/push';
+import { contentHash, readPush, readPushChunk, readPushParts } from '../shared/push';
 import { asOfOfPeriod, IsoDate } from '../shared/dates';
 import { Finding, Summary, summarise } from '../shared/findings';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
 import { Auth, audit } from './auth';
 import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
-import { insertRows, InsertFailpoint } from './row-store';
-import { ChunkCache, ReadChunk } from './chunk-cache';
+import { insertRows, runOnConnection, InsertFailpoint } from './row-store';
+import { ChunkCache, ChunkJson, ReadChunk } from './chunk-cache';
+import { nodeHasher } from './node-hasher';
 import { insertStatements } from './row-sql';
 import { findingRecord } from './finding-records';
 import { lockPeriod, refuseClosed } from './period-service';
@@ -26,11 +27,6 @@ export interface PushServiceOptions {
 }
 
 export const DEFAULT_PUSH_OPTIONS: PushServiceOptions = { ttlMs: 60 * 60 * 1000, ref: DEFAULT_REFERENCE };
-
-export function nodeHasher(): Hasher {
-  const h = createHash('sha256');
-  return { update: (s) => void h.update(s), digest: () => h.digest('hex') };
-}
 
 const MAX_CHUNKS = 1000;
 
@@ -87,44 +83,48 @@ async function openPushOf(db: Db, auth: Auth, id: string) {
   return push;
 }
 
-/** Stores one chunk as sent (its JSON text), after checking its shape. Idempotent per number. */
+/** Stores one chunk as sent (its JSON bytes or text), after checking its shape. Idempotent per number. */
 export async function putChunk(
   db: Db,
   auth: Auth,
   id: string,
   n: string,
-  text: string,
+  sent: Buffer | string,
   opts: Pick<PushServiceOptions, 'cache' | 'ref'> = { ref: DEFAULT_REFERENCE },
 ): Promise<{ push_id: string; n: number; rows: number }> {
   const num = Number(n);
   if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest(`chunk number: an integer 0–${MAX_CHUNKS - 1}`, 'n');
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
-  const body = checkChunk(text, head);
+  const body = checkChunk(sent, head);
   const rows = body.rows.length;
   // The chunk is stored (by the database's thread) while its rows are read here; the commit then
   // has only what needs the whole ledger.
   const stored = db.write(async (t) => {
     await db.models.PushChunk.destroy({ where: { push_id: id, n: num }, transaction: t });
-    await db.models.PushChunk.create({ push_id: id, n: num, row_count: rows, body: text }, { transaction: t });
+    // SQLite keeps the bytes as they came (a BLOB: nothing to encode again); PostgreSQL's column is text.
+    const value = db.dialect === 'sqlite' ? sent : String(sent);
+    await runOnConnection(db, t, `INSERT INTO "push_chunks" ("push_id", "n", "row_count", "body") VALUES (${db.dialect === 'sqlite' ? '?, ?, ?, ?' : '$1, $2, $3, $4'})`, [id, num, rows, value]);
   });
   let read: ReadChunk | undefined;
+  let json: ChunkJson = null;
   try {
     if (opts.cache) {
-      const parsed = readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' });
-      read = { rowCount: rows, canonical: Buffer.from(canonicalRows(body.rows, body.source_rows)), parsed };
+      read = { rowCount: rows, parsed: readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' }) };
+      if (rows > 0) json = [JSON.stringify(body.rows), JSON.stringify(body.source_rows)];
     }
   } finally {
     await stored;
   }
-  if (read) opts.cache!.put(id, num, read);
+  if (read) opts.cache!.put(id, head, num, read, json);
   return { push_id: id, n: num, rows };
 }
 
-function checkChunk(text: string, head: PushOpenRequest): ChunkBody {
+function checkChunk(sent: Buffer | string, head: PushOpenRequest): ChunkBody {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // JSON is UTF-8.
+    body = JSON.parse(typeof sent === 'string' ? sent : sent.toString('utf8'));
   } catch {
     throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
   }
@@ -141,12 +141,9 @@ interface Prepared {
 }
 
 /** The ledger from the chunks read as they arrived. */
-function prepareFromCache(cached: ReadChunk[], head: PushOpenRequest, asOf: IsoDate, dialect: Db['dialect'], opts: PushServiceOptions): Prepared {
-  const h = nodeHasher();
-  h.update(canonicalHead(head));
-  for (const c of cached) h.update(c.canonical);
-  if (h.digest() !== head.content_hash) throw hashMismatch();
-  const ledger = readPushParts(head, cached.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' });
+function prepareFromCache(cached: { chunks: ReadChunk[]; contentHash: string }, head: PushOpenRequest, asOf: IsoDate, dialect: Db['dialect'], opts: PushServiceOptions): Prepared {
+  if (cached.contentHash !== head.content_hash) throw hashMismatch();
+  const ledger = readPushParts(head, cached.chunks.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' });
   return {
     rowCount: ledger.rows.length,
     statements: insertStatements(head.kind, ledger.rows, dialect),
@@ -165,7 +162,7 @@ async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf:
       sourceRows.push(b.source_rows[i]!);
     }
   }
-  if (contentHash(head, rows, sourceRows, nodeHasher()) !== head.content_hash) throw hashMismatch();
+  if (contentHash(head, rows, sourceRows, nodeHasher) !== head.content_hash) throw hashMismatch();
   // Never trust the client: every row is read and validated again, by the same shared code.
   const ledger = readPush(head, rows, sourceRows, asOf, { ref: opts.ref, lang: 'zh' });
   return {
@@ -250,5 +247,6 @@ interface ChunkBody {
 
 async function loadChunks(db: Db, id: string): Promise<ChunkBody[]> {
   const chunks = await db.models.PushChunk.findAll({ where: { push_id: id }, order: [['n', 'ASC']] });
-  return chunks.map((c) => JSON.parse(c.body) as ChunkBody);
+  // A BLOB on SQLite, text on PostgreSQL.
+  return chunks.map((c) => JSON.parse(String(c.body as Buffer | string)) as ChunkBody);
 }

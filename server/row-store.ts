@@ -26,8 +26,7 @@ export interface InsertFailpoint {
 export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<string>, failpoint?: InsertFailpoint): Promise<void> {
   // The driver's own connection of this transaction: the statement and its one parameter go to the
   // database apart (Sequelize's bind would look for $n inside the string literals too).
-  const conn = (t as unknown as { connection: SqliteConnection & PgClient }).connection;
-  const run = (sql: string) => (db.dialect === 'sqlite' ? runSql(conn, sql, [param]) : conn.query(sql, [param]));
+  const run = (sql: string) => runOnConnection(db, t, sql, [param]);
   const it = statements[Symbol.iterator]();
   let next = it.next();
   for (let i = 0; !next.done; i++) {
@@ -43,6 +42,12 @@ export async function insertRows(db: Db, t: Transaction, param: number, statemen
       await new Promise(() => undefined);
     }
   }
+}
+
+/** One statement with positional parameters on the driver's own connection of a transaction. */
+export function runOnConnection(db: Db, t: Transaction, sql: string, params: unknown[]): Promise<unknown> {
+  const conn = (t as unknown as { connection: SqliteConnection & PgClient }).connection;
+  return db.dialect === 'sqlite' ? runSql(conn, sql, params) : conn.query(sql, params);
 }
 
 interface PgClient {

@@ -40,30 +40,66 @@ function lettersOf(mapping: Record<string, number>): Record<string, string> {
   return out;
 }
 
-/** The first line of the canonical text of a push: what its rows are read with. */
+/** The head line of a push's content hash: what its rows are read with. */
 export function canonicalHead(head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>): string {
   return JSON.stringify([head.kind, head.year ?? null, head.source.sheets, head.columns]) + '\n';
 }
 
-/** The canonical text of rows: a line `[[sheet, row], cells]` each. Chunks of it concatenate. */
-export function canonicalRows(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>): string {
-  let text = '';
-  for (let i = 0; i < rows.length; i++) text += JSON.stringify([sourceRows[i], rows[i]]) + '\n';
-  return text;
+/**
+ * The content hash of a push, fed chunk by chunk in order; the same whatever the chunking:
+ * SHA-256 (hex) of the head line, then the hex digests of the push's rows and of its source rows,
+ * each taken over the JSON array of them all written without its brackets (`[r0,r1]` and `[r2]`
+ * give `r0,r1` + `,` + `r2`). One JSON.stringify per chunk, not per row.
+ */
+export class ContentHasher {
+  private readonly rows: Hasher;
+  private readonly sources: Hasher;
+  private any = false;
+
+  constructor(
+    private readonly head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
+    private readonly make: () => Hasher,
+  ) {
+    this.rows = make();
+    this.sources = make();
+  }
+
+  add(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>): void {
+    if (rows.length > 0) this.addJson(JSON.stringify(rows), JSON.stringify(sourceRows));
+  }
+
+  /** The same for the JSON of a chunk's (non-empty) rows and source rows. */
+  addJson(rowsJson: string, sourceRowsJson: string): void {
+    if (this.any) {
+      this.rows.update(',');
+      this.sources.update(',');
+    }
+    this.any = true;
+    this.rows.update(rowsJson.slice(1, -1));
+    this.sources.update(sourceRowsJson.slice(1, -1));
+  }
+
+  digest(): string {
+    const h = this.make();
+    h.update(canonicalHead(this.head));
+    h.update(`${this.rows.digest()}\n${this.sources.digest()}\n`);
+    return h.digest();
+  }
 }
 
-/** The digest of a push: of its canonical text, whatever its chunking. */
+/** The digest of a push (ContentHasher over all its rows). */
 export function contentHash(
   head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
   sourceRows: ReadonlyArray<readonly [number, number]>,
-  hasher: Hasher,
+  hasher: () => Hasher,
 ): string {
-  hasher.update(canonicalHead(head));
-  for (let i = 0; i < rows.length; i += 1000) {
-    hasher.update(canonicalRows(rows.slice(i, i + 1000), sourceRows.slice(i, i + 1000)));
+  const h = new ContentHasher(head, hasher);
+  for (let i = 0; i < rows.length; i += MAX_CHUNK_ROWS) {
+    const to = Math.min(rows.length, i + MAX_CHUNK_ROWS);
+    h.add(rows.slice(i, to), sourceRows.slice(i, to));
   }
-  return hasher.digest();
+  return h.digest();
 }
 
 /**
@@ -95,7 +131,7 @@ export function preparePushes(
       source: { workbook: opts.workbook, sheets: layouts.map(pushSheet) },
       columns: layouts.map((l) => lettersOf(l.mapping)),
     };
-    const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, opts.hasher()) };
+    const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, opts.hasher) };
     pushes.push({ open, rows, sourceRows });
   }
   return pushes;

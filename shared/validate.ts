@@ -175,13 +175,16 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     }
     return parsed;
   }
+  // Every row's values start as a copy of this: one shape for all rows, no property added one by one.
+  const template: Record<string, FieldValue | null> = {};
+  for (const mf of fields) template[mf.spec.name] = null;
   for (const { row, cells } of rows) {
     if (isEmptyRow(cells)) continue;
     if (isTotalRow(cells)) {
       sheetFindings.push(makeFinding('I01', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row }));
       continue;
     }
-    parsed.rows.push(parseRow(layout.sheet, row, cells, layout.kind, fields, opts));
+    parsed.rows.push(parseRow(layout.sheet, row, cells, layout.kind, fields, template, opts));
   }
   info.data_rows = parsed.rows.length;
   return parsed;
@@ -193,15 +196,15 @@ function parseRow(
   cells: ReadonlyArray<Cell>,
   kind: LedgerKind,
   fields: MappedField[],
+  template: Readonly<Record<string, FieldValue | null>>,
   opts: ReadOptions,
 ): PendingRow {
-  const values: Record<string, FieldValue | null> = {};
+  const values: Record<string, FieldValue | null> = { ...template };
   const raw: Record<string, string> = {};
   let problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] | null = null;
   for (const mf of fields) {
     const c = cells[mf.col] ?? null;
     if (isEmptyCell(c)) {
-      values[mf.spec.name] = null;
       if (mf.spec.required) (problems ??= []).push({ code: 'V01', field: mf });
       continue;
     }
@@ -209,7 +212,6 @@ function parseRow(
     if (p.ok) {
       values[mf.spec.name] = p.value;
     } else {
-      values[mf.spec.name] = null;
       const text = rawText(c);
       raw[mf.spec.name] = text;
       (problems ??= []).push({ code: p.code, field: mf, value: text, expected: p.expected });

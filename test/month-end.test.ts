@@ -7,7 +7,7 @@ import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { reconcilerOf } from '../server/app';
 import { countRows } from '../server/row-store';
-import { nodeHasher } from '../server/push-service';
+import { nodeHasher } from '../server/node-hasher';
 import { PreparedPush, contentHash } from '../shared/push';
 import { diffLedger } from '../shared/diff';
 import { LedgerRow } from '../shared/validate';
@@ -24,7 +24,7 @@ function edited(p: PreparedPush, edit: (rows: PreparedPush['rows'], sourceRows: 
   const sourceRows = p.sourceRows.map((r) => [...r] as [number, number]);
   edit(rows, sourceRows);
   const open = { ...p.open, period, row_count: rows.length };
-  open.content_hash = contentHash(open, rows, sourceRows, nodeHasher());
+  open.content_hash = contentHash(open, rows, sourceRows, nodeHasher);
   return { ...p, open, rows, sourceRows };
 }
 
@@ -199,7 +199,8 @@ for (const dialect of DIALECTS) {
         assert.match(byCli.err, /period 2024-01 was closed by REVIEW\/reviewer/);
         assert.deepEqual((await s.db.models.LedgerHead.findAll({ where: { period: '2024-01' } })).map((h) => h.snapshot_id).sort(), heads);
         // Unit B's January is still open.
-        assert.equal((await pushWith(s, s.tokens.clerkB, change)).commit!.status, 201);
+        const bPush = await pushWith(s, s.tokens.clerkB, change);
+        assert.equal(bPush.commit!.status, 201, JSON.stringify(bPush.commit!.body));
 
         const dir = tmpDir();
         const diffFile = path.join(dir, 'feb-diff.xlsx');

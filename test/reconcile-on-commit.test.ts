@@ -3,7 +3,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp, reconcilerOf } from '../server/app';
 import { referenceWithOverrides } from '../shared/reference';
-import { DEFAULT_PUSH_OPTIONS, nodeHasher } from '../server/push-service';
+import { DEFAULT_PUSH_OPTIONS } from '../server/push-service';
+import { nodeHasher } from '../server/node-hasher';
 import { contentHash } from '../shared/push';
 import { makeFinding } from '../shared/validate';
 import { FINDING_COLUMNS, findingRecord } from '../server/finding-records';
@@ -56,7 +57,7 @@ for (const dialect of DIALECTS) {
       budget.rows.pop();
       budget.sourceRows.pop();
       const changed = { ...budget, open: { ...budget.open, row_count: budget.rows.length } };
-      changed.open.content_hash = contentHash(changed.open, changed.rows, changed.sourceRows, nodeHasher());
+      changed.open.content_hash = contentHash(changed.open, changed.rows, changed.sourceRows, nodeHasher);
       assert.equal((await pushWith(s, s.tokens.clerkA, changed)).commit!.status, 201);
       const after = await request(s.app).get('/api/v1/findings?period=2024-06').set(auth()); // waits for the run
       assert.ok(!after.body.findings.some((f: { message: string }) => f.message === '（已存储的核对结果）'));

@@ -17,7 +17,7 @@ import { checkWorkbook } from '../../shared/check';
 import { readAllSheets } from '../../shared/workbook';
 import { openXlsx } from '../../cli/xlsx-workbook';
 import { PushOpenRequest } from '../../shared/api';
-import { nodeHasher } from '../../server/push-service';
+import { nodeHasher } from '../../server/node-hasher';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -107,7 +107,7 @@ export function purchasePush(rows: Cell[][], period = '2024-06', workbook = 'boo
     source: { workbook, sheets: [{ sheet: '合同台账', header_row: 1, title_year: null, headers: PURCHASE_HEADERS }] },
     columns: [{ purchase_id: 'A', plan_id: 'B', date: 'C', department: 'D', item_code: 'E', item_name: 'F', quantity: 'G', unit_price: 'H', amount: 'I', method: 'J' }],
   };
-  const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, nodeHasher()) };
+  const open: PushOpenRequest = { ...head, row_count: rows.length, content_hash: contentHash(head, rows, sourceRows, nodeHasher) };
   return { open, rows, sourceRows };
 }
 
