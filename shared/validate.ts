@@ -200,7 +200,8 @@ function parseRow(
   opts: ReadOptions,
 ): PendingRow {
   const values: Record<string, FieldValue | null> = { ...template };
-  const raw: Record<string, string> = {};
+  // Most rows have no unreadable cell: they share one empty record instead of holding one each.
+  let raw: Record<string, string> | null = null;
   let problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] | null = null;
   for (const mf of fields) {
     const c = cells[mf.col] ?? null;
@@ -213,11 +214,11 @@ function parseRow(
       values[mf.spec.name] = p.value;
     } else {
       const text = rawText(c);
-      raw[mf.spec.name] = text;
+      (raw ??= {})[mf.spec.name] = text;
       (problems ??= []).push({ code: p.code, field: mf, value: text, expected: p.expected });
     }
   }
-  const pending: PendingRow = { sheet, row, values, raw, valid: true, findings: null, codes: 0 };
+  const pending: PendingRow = { sheet, row, values, raw: raw ?? NO_RAW, valid: true, findings: null, codes: 0 };
   if (problems) {
     // One finding per code and row: the first field in table order, the others named in its message.
     for (const p of problems) {
@@ -228,6 +229,8 @@ function parseRow(
   }
   return pending;
 }
+
+const NO_RAW: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** One bit per code, so that a row remembers which rules already fired on it. */
 const CODE_BIT = Object.fromEntries(Object.keys(SEVERITY).map((c, i) => [c, 1 << i])) as Record<FindingCode, number>;
