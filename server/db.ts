@@ -17,6 +17,13 @@ export interface Db {
    * here instead of meeting SQLITE_BUSY; PostgreSQL runs them concurrently.
    */
   write<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * One statement that is a write transaction of its own (positional parameters: `?` on SQLite,
+   * `$n` on PostgreSQL). On SQLite it is handed to the database's thread at once when no other
+   * write of this process is running (else it queues as write does), so that what the caller does
+   * next runs beside it.
+   */
+  writeNow(sql: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,25 +48,80 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
   await sequelize.authenticate();
   await migrate(sequelize);
   const models = defineModels(sequelize);
+  if (dialect === 'sqlite') {
+    const cm = sequelize.connectionManager as unknown as { getConnection: (o?: object) => Promise<SqliteDatabase> };
+    // Connections of their own (the shared one for :memory:), configured as Sequelize's.
+    const writer = sqliteWriter(sequelize, await cm.getConnection({ uuid: 'statements' }), await cm.getConnection({ uuid: 'checkpoints' }));
+    return { sequelize, models, dialect, ...writer, close: () => writer.stop().then(() => sequelize.close()) };
+  }
+  const write = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => sequelize.transaction(fn);
+  const writeNow = (sql: string, params: unknown[]) =>
+    write(async (t) => void (await (t as unknown as { connection: { query(sql: string, p: unknown[]): Promise<unknown> } }).connection.query(sql, params)));
+  return { sequelize, models, dialect, write, writeNow, close: () => sequelize.close() };
+}
+
+/**
+ * SQLite's writes of this process, one at a time (a write asked for while none runs starts at
+ * once), each followed by a checkpoint on a connection of its own: the WAL's pages are copied into
+ * the database file after the answer, not inside the commit that filled the WAL.
+ */
+function sqliteWriter(sequelize: Sequelize, statements: SqliteDatabase, checkpoints: SqliteDatabase) {
+  let writes = 0;
   let queue: Promise<unknown> = Promise.resolve();
-  const write = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
-    const run = () => sequelize.transaction(fn);
-    if (dialect !== 'sqlite') return run();
-    const next = queue.then(run, run);
-    queue = next.catch(() => undefined);
+  let checkpoint: 'idle' | 'running' | 'again' = 'idle';
+  let checkpointed: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const checkpointSoon = (): void => {
+    if (stopped) return;
+    if (checkpoint !== 'idle') {
+      checkpoint = 'again';
+      return;
+    }
+    checkpoint = 'running';
+    checkpointed = new Promise<void>((resolve) =>
+      setImmediate(() =>
+        // PASSIVE: copies what no reader still needs, never waits; a failed one is retried after the next write.
+        checkpoints.exec('PRAGMA wal_checkpoint(PASSIVE)', () => {
+          const again = checkpoint === 'again';
+          checkpoint = 'idle';
+          resolve();
+          if (again) checkpointSoon();
+        }),
+      ),
+    );
+  };
+  const serially = <T>(job: () => Promise<T>): Promise<T> => {
+    const next = writes++ === 0 ? job() : queue.then(job, job);
+    queue = next
+      .finally(() => {
+        writes--;
+        checkpointSoon();
+      })
+      .catch(() => undefined);
     return next;
   };
-  return { sequelize, models, dialect, write, close: () => sequelize.close() };
+  return {
+    write: <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => serially(() => sequelize.transaction(fn)),
+    writeNow: (sql: string, params: unknown[]): Promise<void> =>
+      serially(() => new Promise<void>((resolve, reject) => statements.run(sql, params, (e) => (e ? reject(e) : resolve())))),
+    /** Waits for the writes and the checkpoint under way. */
+    stop: async (): Promise<void> => {
+      await queue;
+      stopped = true;
+      await checkpointed;
+    },
+  };
 }
 
 interface SqliteDatabase {
   configure(option: 'busyTimeout', ms: number): void;
   exec(sql: string, cb: (err: Error | null) => void): void;
+  run(sql: string, params: unknown[], cb: (err: Error | null) => void): void;
 }
 
 /**
- * Sequelize opens a new sqlite3 connection for every transaction, and busy timeout and
- * synchronous are settings of a connection that cannot change once a transaction has begun: so
+ * Sequelize opens a new sqlite3 connection for every transaction, and busy timeout, synchronous
+ * and the automatic checkpoint are settings of a connection that cannot change once a transaction has begun: so
  * they are set on each connection as Sequelize hands it out. synchronous=NORMAL in WAL mode
  * survives a crash of the process; a power cut may lose the last commits but never corrupts.
  */
@@ -72,7 +134,9 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     if (!configured.has(conn)) {
       configured.add(conn);
       conn.configure('busyTimeout', 10_000);
-      await new Promise<void>((resolve, reject) => conn.exec('PRAGMA synchronous = NORMAL', (e) => (e ? reject(e) : resolve())));
+      // Checkpoints run after each write (sqliteWriter); the automatic one stays only as a backstop
+      // for a WAL grown far beyond any push (50,000 pages, about 200 MB).
+      await new Promise<void>((resolve, reject) => conn.exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 50000', (e) => (e ? reject(e) : resolve())));
     }
     return conn;
   };

@@ -1,6 +1,6 @@
 /** The client side of the push protocol, for the CLI and the add-in alike (fetch only). */
 import { API_PREFIX, ApiError, CommitResponse, PushOpenResponse, SnapshotResponse } from './api';
-import { PreparedPush, chunkRanges } from './push';
+import { PreparedPush, chunkBody, chunkRanges } from './push';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -97,7 +97,7 @@ export async function pushLedger(c: ClientOptions, p: PreparedPush, onProgress?:
     while (next < ranges.length && !failed) {
       const n = next++;
       const [from, to] = ranges[n]!;
-      const body = JSON.stringify({ rows: p.rows.slice(from, to), source_rows: p.sourceRows.slice(from, to) });
+      const body = chunkBody(p.rows.slice(from, to), p.sourceRows.slice(from, to));
       await apiRequest(c, 'PUT', `/pushes/${opened.push_id}/chunks/${n}`, body).catch((e) => {
         failed = true;
         throw e;

@@ -70,13 +70,18 @@ export class ContentHasher {
 
   /** The same for the JSON of a chunk's (non-empty) rows and source rows. */
   addJson(rowsJson: string, sourceRowsJson: string): void {
+    this.addSections(rowsJson.slice(1, -1), sourceRowsJson.slice(1, -1));
+  }
+
+  /** The same for the JSON of a chunk's (non-empty) rows and source rows without their brackets, as text or UTF-8. */
+  addSections(rows: string | Uint8Array, sourceRows: string | Uint8Array): void {
     if (this.any) {
       this.rows.update(',');
       this.sources.update(',');
     }
     this.any = true;
-    this.rows.update(rowsJson.slice(1, -1));
-    this.sources.update(sourceRowsJson.slice(1, -1));
+    this.rows.update(rows);
+    this.sources.update(sourceRows);
   }
 
   digest(): string {
@@ -85,6 +90,14 @@ export class ContentHasher {
     h.update(`${this.rows.digest()}\n${this.sources.digest()}\n`);
     return h.digest();
   }
+}
+
+/**
+ * A chunk's request body, `{"rows":[…],"source_rows":[…]}`: as clients send it, and as the service
+ * finds in it the bytes it hashes (server/chunk-cache.ts hashedSections).
+ */
+export function chunkBody(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>): string {
+  return JSON.stringify({ rows, source_rows: sourceRows });
 }
 
 /** The digest of a push (ContentHasher over all its rows). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ContentHasher, contentHash } from '../shared/push';
+import { ContentHasher, chunkBody, contentHash } from '../shared/push';
+import { hashedSections } from '../server/chunk-cache';
 import { Cell } from '../shared/workbook';
 import { PushOpenRequest } from '../shared/api';
 import { nodeHasher } from '../server/node-hasher';
@@ -70,5 +71,48 @@ describe('content hash of a push', () => {
     assert.equal(contentHash(head, [], [], nodeHasher), new ContentHasher(head, nodeHasher).digest());
     const rows: Cell[][] = [['HT-1']];
     assert.equal(contentHash(head, rows, [[0, 2], [0, 3]], nodeHasher), contentHash(head, rows, [[0, 2]], nodeHasher));
+  });
+
+  describe('hashed as sent (hashedSections)', () => {
+    const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : b);
+
+    it('finds in a body as chunkBody writes it the very JSON the client hashed, so the digests agree', () => {
+      fc.assert(
+        fc.property(rowsArb, fc.array(fc.nat(40), { maxLength: 5 }), (rows, cuts) => {
+          const h = new ContentHasher(head, nodeHasher);
+          const bounds = [0, ...cuts.filter((c) => c > 0 && c < rows.length).sort((a, b) => a - b), rows.length];
+          for (let i = 1; i < bounds.length; i++) {
+            const [a, b] = [bounds[i - 1]!, bounds[i]!];
+            const body = Buffer.from(chunkBody(rows.slice(a, b), sources(rows).slice(a, b)));
+            const found = hashedSections(body);
+            assert.ok(found);
+            assert.equal(text(found[0]), JSON.stringify(rows.slice(a, b)).slice(1, -1));
+            assert.equal(text(found[1]), JSON.stringify(sources(rows).slice(a, b)).slice(1, -1));
+            if (b > a) h.addSections(found[0], found[1]);
+          }
+          assert.equal(h.digest(), contentHash(head, rows, sources(rows), nodeHasher));
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('finds nothing in a body laid out otherwise, or with a key twice', () => {
+      const rows = JSON.stringify([['HT-1', 2]]);
+      const src = JSON.stringify([[0, 2]]);
+      const cases: [string, string][] = [
+        ['spaces between the keys', `{"rows": ${rows}, "source_rows": ${src}}`],
+        ['a line break at the end', `{"rows":${rows},"source_rows":${src}}\n`],
+        ['the keys the other way round', `{"source_rows":${src},"rows":${rows}}`],
+        ['rows given twice, the second after the source rows', `{"rows":${rows},"source_rows":${src},"rows":[["HT-9",9]]}`],
+        ['rows given twice, both before the source rows', `{"rows":[["HT-9",9]],"rows":${rows},"source_rows":${src}}`],
+        ['source rows given twice', `{"rows":${rows},"source_rows":[[0,9]],"source_rows":${src}}`],
+        ['no source rows', `{"rows":${rows}}`],
+        ['not an object', `[${rows},${src}]`],
+        ['nothing', ''],
+      ];
+      for (const [what, body] of cases) assert.equal(hashedSections(Buffer.from(body)), null, what);
+      const empty = hashedSections(Buffer.from(chunkBody([], [])));
+      assert.deepEqual([text(empty?.[0]), text(empty?.[1])], ['', '']);
+    });
   });
 });

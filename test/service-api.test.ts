@@ -3,7 +3,8 @@ import request from 'supertest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DIALECTS, TestService, testService, purchaseCells, purchasePush, pushWith } from './support/service';
-import { PreparedPush, chunkRanges } from '../shared/push';
+import { ContentHasher, PreparedPush, chunkRanges } from '../shared/push';
+import { nodeHasher } from '../server/node-hasher';
 import { countRows, loadLedgerRows } from '../server/row-store';
 import { createApp, reconcilerOf } from '../server/app';
 import { DEFAULT_REFERENCE } from '../shared/reference';
@@ -92,6 +93,31 @@ for (const dialect of DIALECTS) {
       assert.equal(changed.commit!.status, 201);
       const list = await request(s.app).get('/api/v1/snapshots?kind=purchase').set(bearer(s.tokens.clerkA));
       assert.deepEqual(list.body.snapshots.map((x: { current: boolean }) => x.current), [true, false]);
+    });
+
+    it('a chunk written with spaces or escapes is the same content as one written compactly', async () => {
+      const escaped = (json: string) => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      // Other clients' JSON: indented (not laid out as chunkBody writes it), or compact with every
+      // non-ASCII character escaped (laid out so, but other bytes than the client hashed).
+      const variants: [string, (b: object) => string][] = [
+        ['indented', (b) => JSON.stringify(b, null, 2)],
+        ['escaped', (b) => escaped(JSON.stringify(b))],
+      ];
+      for (const [tag, write] of variants) {
+        const p = purchasePush(purchaseCells(40, tag));
+        const open = await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(p.open);
+        const body = write({ rows: p.rows, source_rows: p.sourceRows });
+        assert.notEqual(body, JSON.stringify({ rows: p.rows, source_rows: p.sourceRows }));
+        const chunk = await request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set(bearer(s.tokens.clerkA)).type('json').send(body);
+        assert.equal(chunk.status, 200);
+        const commit = await request(s.app).post(`/api/v1/pushes/${open.body.push_id}/commit`).set(bearer(s.tokens.clerkA));
+        assert.equal(commit.status, 201, tag);
+        assert.equal(commit.body.row_count, 40);
+        // Our own client's push of the same rows is then unchanged.
+        const again = await push(s, s.tokens.clerkA, p);
+        assert.deepEqual(again.open.body, { snapshot_id: commit.body.snapshot_id, unchanged: true }, tag);
+      }
+      assert.equal(await countRows(s.db, 'purchase'), 80);
     });
 
     it('two pushes of the same content committed at once make one snapshot', async () => {
@@ -243,6 +269,26 @@ for (const dialect of DIALECTS) {
         assert.equal(r.status, 409);
         assert.equal(r.body.error.code, 'hash_mismatch');
         assert.equal(await s.db.models.Snapshot.count(), 0);
+      });
+      it('when a body gives the rows twice, whichever hash it declares (409)', async () => {
+        const p = purchasePush(purchaseCells(10));
+        const other = p.rows.map((r) => [...r]);
+        other[3]![7] = 1;
+        // JSON.parse keeps the last "rows": the hash must be of the rows parsed, whatever bytes precede them.
+        const body = Buffer.from(`{"rows":${JSON.stringify(p.rows)},"source_rows":${JSON.stringify(p.sourceRows)},"rows":${JSON.stringify(other)}}`);
+        const key = body.indexOf('"source_rows":[');
+        const overBytes = new ContentHasher(p.open, nodeHasher);
+        overBytes.addSections(body.subarray(9, key - 2), body.subarray(key + 15, body.length - 2));
+        for (const declared of [p.open.content_hash, overBytes.digest()]) {
+          const open = await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send({ ...p.open, content_hash: declared });
+          const chunk = await request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set(bearer(s.tokens.clerkA)).type('json').send(body.toString('utf8'));
+          assert.equal(chunk.status, 200, JSON.stringify(chunk.body));
+          const r = await request(s.app).post(`/api/v1/pushes/${open.body.push_id}/commit`).set(bearer(s.tokens.clerkA));
+          assert.equal(r.status, 409);
+          assert.equal(r.body.error.code, 'hash_mismatch');
+        }
+        assert.equal(await s.db.models.Snapshot.count(), 0);
+        assert.equal(await countRows(s.db, 'purchase'), 0);
       });
       it('when the push was already committed, or has expired (409)', async () => {
         const { id } = await push(s, s.tokens.clerkA, purchasePush(purchaseCells(4)));
