@@ -27,7 +27,9 @@ const ROWS = 100_000;
 
 function startServer(dbUrl: string): Promise<{ url: string; pid: number; stop: () => void }> {
   // The service as it ships: the compiled build (npm run bench:push builds first).
-  const proc = spawn(process.execPath, ['bin/ledger-sync.js', 'serve', '--http', '--port', '0', '--db', dbUrl], {
+  // BENCH_NODE_ARGS: flags for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, 'bin/ledger-sync.js', 'serve', '--http', '--port', '0', '--db', dbUrl], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -41,6 +43,12 @@ function startServer(dbUrl: string): Promise<{ url: string; pid: number; stop: (
     });
     proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
   });
+}
+
+/** CPU time a process has used so far (user + system), in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Peak resident memory of a process (VmHWM), in MB. */
@@ -77,11 +85,17 @@ async function main(): Promise<void> {
     await setup.close();
     const server = await startServer(`sqlite:${dbFile}`);
     try {
+      const serverCpu0 = cpuSeconds(server.pid);
+      const clientCpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       // The CLI's client and transport (cli/args.ts serverOptions).
       const r = await pushLedger({ server: server.url, token, fetch: nodeFetch }, prepared!);
-      pushMs = Math.min(pushMs, Number(process.hrtime.bigint() - t0) / 1e6);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      pushMs = Math.min(pushMs, ms);
       rss = Math.max(rss, peakRssMb(server.pid));
+      // Both sides' CPU: on two cores their sum bounds how far the push can overlap.
+      const client = process.cpuUsage(clientCpu0);
+      console.log(`push round ${round + 1}: ${(ms / 1000).toFixed(2)} s; CPU: service ${(cpuSeconds(server.pid) - serverCpu0).toFixed(2)} s, client ${((client.user + client.system) / 1e6).toFixed(2)} s`);
       if (round === 0) console.log(`push: snapshot ${r.snapshot_id}, ${r.row_count} rows stored, findings ${JSON.stringify(r.findings_summary)}`);
     } finally {
       server.stop();
