@@ -55,8 +55,7 @@ export async function openDb(url: string = DEFAULT_DB_URL, opts: { logging?: boo
     return { sequelize, models, dialect, ...writer, close: () => writer.stop().then(() => sequelize.close()) };
   }
   const write = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => sequelize.transaction(fn);
-  const writeNow = (sql: string, params: unknown[]) =>
-    write(async (t) => void (await (t as unknown as { connection: { query(sql: string, p: unknown[]): Promise<unknown> } }).connection.query(sql, params)));
+  const writeNow = (sql: string, params: unknown[]) => write(async (t) => void (await runOnConnection({ dialect }, t, sql, params)));
   return { sequelize, models, dialect, write, writeNow, close: () => sequelize.close() };
 }
 
@@ -102,8 +101,7 @@ function sqliteWriter(sequelize: Sequelize, statements: SqliteDatabase, checkpoi
   };
   return {
     write: <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => serially(() => sequelize.transaction(fn)),
-    writeNow: (sql: string, params: unknown[]): Promise<void> =>
-      serially(() => new Promise<void>((resolve, reject) => statements.run(sql, params, (e) => (e ? reject(e) : resolve())))),
+    writeNow: (sql: string, params: unknown[]): Promise<void> => serially(() => runSql(statements, sql, params)),
     /** Waits for the writes and the checkpoint under way. */
     stop: async (): Promise<void> => {
       await queue;
@@ -119,10 +117,24 @@ interface SqliteDatabase {
   run(sql: string, params: unknown[], cb: (err: Error | null) => void): void;
 }
 
+interface PgClient {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** One statement with positional parameters on the driver's own connection of a transaction. */
+export function runOnConnection(db: Pick<Db, 'dialect'>, t: Transaction, sql: string, params: unknown[]): Promise<unknown> {
+  const conn = (t as unknown as { connection: SqliteDatabase & PgClient }).connection;
+  return db.dialect === 'sqlite' ? runSql(conn, sql, params) : conn.query(sql, params);
+}
+
+function runSql(conn: SqliteDatabase, sql: string, params: unknown[]): Promise<void> {
+  return new Promise((resolve, reject) => conn.run(sql, params, (err) => (err ? reject(err) : resolve())));
+}
+
 /**
  * Sequelize opens a new sqlite3 connection for every transaction, and busy timeout, synchronous
- * and the automatic checkpoint are settings of a connection that cannot change once a transaction has begun: so
- * they are set on each connection as Sequelize hands it out. synchronous=NORMAL in WAL mode
+ * and the automatic checkpoint are settings of a connection that cannot change once a transaction
+ * has begun: so they are set on each connection as Sequelize hands it out. synchronous=NORMAL in WAL mode
  * survives a crash of the process; a power cut may lose the last commits but never corrupts.
  */
 function configureSqliteConnections(sequelize: Sequelize): void {

@@ -97,16 +97,17 @@ export async function putChunk(
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
   const bytes = typeof sent === 'string' ? Buffer.from(sent) : sent;
-  const body = checkChunk(bytes, head);
+  // JSON is UTF-8.
+  const text = bytes.toString('utf8');
+  const body = checkChunk(text, head);
   const rows = body.rows.length;
   // The chunk is stored (by the database's thread) while its rows are read here; the commit then
   // has only what needs the whole ledger. SQLite keeps the bytes as they came (a BLOB: nothing to
-  // encode again); PostgreSQL's column is text.
+  // encode again); PostgreSQL's column is text. A chunk sent again replaces the first.
   const stored = db.writeNow(
-    db.dialect === 'sqlite'
-      ? `INSERT INTO "push_chunks" ("push_id", "n", "row_count", "body") VALUES (?, ?, ?, ?) ${REPLACE_CHUNK}`
-      : `INSERT INTO "push_chunks" ("push_id", "n", "row_count", "body") VALUES ($1, $2, $3, $4) ${REPLACE_CHUNK}`,
-    [id, num, rows, db.dialect === 'sqlite' ? bytes : String(sent)],
+    `INSERT INTO "push_chunks" ("push_id", "n", "row_count", "body") VALUES (${db.dialect === 'sqlite' ? '?, ?, ?, ?' : '$1, $2, $3, $4'})
+     ON CONFLICT ("push_id", "n") DO UPDATE SET "row_count" = excluded."row_count", "body" = excluded."body"`,
+    [id, num, rows, db.dialect === 'sqlite' ? bytes : text],
   );
   let read: ReadChunk | undefined;
   try {
@@ -118,13 +119,10 @@ export async function putChunk(
   return { push_id: id, n: num, rows };
 }
 
-const REPLACE_CHUNK = 'ON CONFLICT ("push_id", "n") DO UPDATE SET "row_count" = excluded."row_count", "body" = excluded."body"';
-
-function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
+function checkChunk(text: string, head: PushOpenRequest): ChunkBody {
   let body: unknown;
   try {
-    // JSON is UTF-8.
-    body = JSON.parse(sent.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
   }

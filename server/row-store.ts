@@ -7,7 +7,7 @@ import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { SnapshotRow } from '../shared/api';
 import { LedgerRow } from '../shared/validate';
 import { fenToYuanString } from '../shared/money';
-import { Db } from './db';
+import { Db, runOnConnection } from './db';
 import { ROW_TABLE, ROWS_PER_STATEMENT, quoteName as q } from './row-sql';
 
 export { ROW_TABLE };
@@ -42,24 +42,6 @@ export async function insertRows(db: Db, t: Transaction, param: number, statemen
       await new Promise(() => undefined);
     }
   }
-}
-
-/** One statement with positional parameters on the driver's own connection of a transaction. */
-export function runOnConnection(db: Db, t: Transaction, sql: string, params: unknown[]): Promise<unknown> {
-  const conn = (t as unknown as { connection: SqliteConnection & PgClient }).connection;
-  return db.dialect === 'sqlite' ? runSql(conn, sql, params) : conn.query(sql, params);
-}
-
-interface PgClient {
-  query(sql: string, params: unknown[]): Promise<unknown>;
-}
-
-interface SqliteConnection {
-  run(sql: string, params: unknown[], cb: (err: Error | null) => void): void;
-}
-
-function runSql(conn: SqliteConnection, sql: string, params: unknown[]): Promise<void> {
-  return new Promise((resolve, reject) => conn.run(sql, params, (err) => (err ? reject(err) : resolve())));
 }
 
 /** A snapshot's rows as the shared core's typed rows (money in fen), in stored order. */

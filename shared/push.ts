@@ -65,12 +65,7 @@ export class ContentHasher {
   }
 
   add(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>): void {
-    if (rows.length > 0) this.addJson(JSON.stringify(rows), JSON.stringify(sourceRows));
-  }
-
-  /** The same for the JSON of a chunk's (non-empty) rows and source rows. */
-  addJson(rowsJson: string, sourceRowsJson: string): void {
-    this.addSections(rowsJson.slice(1, -1), sourceRowsJson.slice(1, -1));
+    if (rows.length > 0) this.addSections(JSON.stringify(rows).slice(1, -1), JSON.stringify(sourceRows).slice(1, -1));
   }
 
   /** The same for the JSON of a chunk's (non-empty) rows and source rows without their brackets, as text or UTF-8. */
