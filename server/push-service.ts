@@ -97,9 +97,7 @@ export async function putChunk(
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
   const bytes = typeof sent === 'string' ? Buffer.from(sent) : sent;
-  // JSON is UTF-8.
-  const text = bytes.toString('utf8');
-  const body = checkChunk(text, head);
+  const body = checkChunk(bytes, head);
   const rows = body.rows.length;
   // The chunk is stored (by the database's thread) while its rows are read here; the commit then
   // has only what needs the whole ledger. SQLite keeps the bytes as they came (a BLOB: nothing to
@@ -107,7 +105,7 @@ export async function putChunk(
   const stored = db.writeNow(
     `INSERT INTO "push_chunks" ("push_id", "n", "row_count", "body") VALUES (${db.dialect === 'sqlite' ? '?, ?, ?, ?' : '$1, $2, $3, $4'})
      ON CONFLICT ("push_id", "n") DO UPDATE SET "row_count" = excluded."row_count", "body" = excluded."body"`,
-    [id, num, rows, db.dialect === 'sqlite' ? bytes : text],
+    [id, num, rows, db.dialect === 'sqlite' ? bytes : bytes.toString('utf8')],
   );
   let read: ReadChunk | undefined;
   try {
@@ -119,10 +117,11 @@ export async function putChunk(
   return { push_id: id, n: num, rows };
 }
 
-function checkChunk(text: string, head: PushOpenRequest): ChunkBody {
+function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // JSON is UTF-8. Decoded here, not kept: the text of a large chunk is garbage once parsed.
+    body = JSON.parse(sent.toString('utf8'));
   } catch {
     throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
   }
