@@ -201,6 +201,37 @@ export function parseEconClass(c: Cell, ref: ReferenceData): Parsed<string> {
 
 export type FieldValue = string | number;
 
+/**
+ * Results kept by cell text (or date serial): a ledger repeats its dates, prices, quantities and
+ * methods row after row, and reading the same text again gives the same result. Callers never
+ * change a result, so one object serves every row. Bounded: a full table starts afresh.
+ */
+class Memo<K> {
+  private readonly m = new Map<K, Parsed<FieldValue>>();
+  constructor(private readonly parse: (c: K) => Parsed<FieldValue>) {}
+
+  get(c: K): Parsed<FieldValue> {
+    let r = this.m.get(c);
+    if (r === undefined) {
+      r = this.parse(c);
+      if (this.m.size >= 4096) this.m.clear();
+      this.m.set(c, r);
+    }
+    return r;
+  }
+}
+
+const MEMO = {
+  dateText: new Memo<string>(parseDate),
+  dateSerial: new Memo<number>((serial) => parseDate({ kind: 'date', serial })),
+  yuan: new Memo<string>((c) => parseMoney(c, '元')),
+  wan: new Memo<string>((c) => parseMoney(c, '万元')),
+  qty: new Memo<string>(parseQty),
+  method: new Memo<string>((c) => parseEnum('method', c)),
+  asset_status: new Memo<string>((c) => parseEnum('asset_status', c)),
+  event: new Memo<string>((c) => parseEnum('event', c)),
+};
+
 /** Parses one cell for a field type. The cell is known to be non-empty. */
 export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: MoneyUnit): Parsed<FieldValue> {
   switch (type) {
@@ -208,12 +239,16 @@ export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: Mo
     case 'code':
       return parseText(c);
     case 'money':
+      if (typeof c === 'string') return (unit === '万元' ? MEMO.wan : MEMO.yuan).get(c);
       if (c !== null && typeof c === 'object') return bad('V02', MONEY_EXPECTED);
       return parseMoney(c, unit);
     case 'qty':
+      if (typeof c === 'string') return MEMO.qty.get(c);
       if (c !== null && typeof c === 'object') return bad('V02', QTY_EXPECTED);
       return parseQty(c);
     case 'date':
+      if (typeof c === 'string') return MEMO.dateText.get(c);
+      if (c !== null && typeof c === 'object' && c.kind === 'date') return MEMO.dateSerial.get(c.serial);
       return parseDate(c);
     case 'year':
       if (c !== null && typeof c === 'object') return bad('V02', YEAR_EXPECTED);
@@ -221,6 +256,6 @@ export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: Mo
     case 'enum:econ_class':
       return parseEconClass(c, ref);
     default:
-      return parseEnum(type.slice(5) as EnumName, c);
+      return typeof c === 'string' ? MEMO[type.slice(5) as EnumName].get(c) : parseEnum(type.slice(5) as EnumName, c);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isEmptyCell, parseQty, parseDate, parseYear, parseEnum, parseEconClass, parseText, parseCell, rawText } from '../shared/values';
+import { isEmptyCell, parseQty, parseDate, parseYear, parseEnum, parseEconClass, parseText, parseCell, parseMoney, rawText, FieldType, MoneyUnit } from '../shared/values';
 import { ENUMS, EnumName } from '../shared/enums';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 import { isoOfSerial, isoDate } from '../shared/dates';
@@ -182,5 +182,48 @@ describe('text, codes and Excel error values', () => {
     assert.equal(rawText(D(2024, 3, 5)), '2024-03-05');
     assert.equal(rawText(12.5), '12.5');
     assert.equal(rawText(null), '');
+  });
+});
+
+describe('parseCell gives what the field\'s own parser gives, for repeated texts too', () => {
+  // parseCell keeps results by cell text; these check that keeping them never changes one.
+  const direct: [FieldType, MoneyUnit, (c: Cell) => unknown][] = [
+    ['money', '元', (c) => parseMoney(c, '元')],
+    ['money', '万元', (c) => parseMoney(c, '万元')],
+    ['qty', '元', parseQty],
+    ['date', '元', parseDate],
+    ['enum:method', '元', (c) => parseEnum('method', c)],
+    ['enum:asset_status', '元', (c) => parseEnum('asset_status', c)],
+    ['enum:event', '元', (c) => parseEnum('event', c)],
+  ];
+  const cellArb: fc.Arbitrary<Cell> = fc.oneof(
+    fc.constantFrom('¥5,200.00', '1.2万', '(300)', '5台', '0.5项', '2024-03-05', '2024年2月30日', '20240305', '协议采购', '公开招标', '在用', '报废', '入库', '#', ''),
+    fc.stringMatching(/^[¥￥]?\d{1,6}(\.\d{1,3})?[万元台]?$/),
+    fc.stringMatching(/^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$/),
+    fc.string({ maxLength: 8 }),
+    fc.integer({ min: -1000, max: 3_000_000 }),
+    fc.double({ noNaN: true }),
+    fc.integer({ min: -10, max: 80_000 }).map((n) => ({ kind: 'date' as const, serial: n })),
+    fc.double({ min: 1, max: 80_000, noNaN: true }).map((n) => ({ kind: 'date' as const, serial: n })),
+  );
+  for (const [type, unit, parse] of direct) {
+    it(`${type} (${unit})`, () => {
+      fc.assert(
+        fc.property(cellArb, (c) => {
+          assert.deepEqual(parseCell(type, c, ref, unit), parse(c));
+          assert.deepEqual(parseCell(type, c, ref, unit), parse(c), 'asked again');
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+  it('a text means one thing under 元 and another under 万元', () => {
+    assert.deepEqual(parseCell('money', '1.2', ref, '元'), { ok: true, value: 120 });
+    assert.deepEqual(parseCell('money', '1.2', ref, '万元'), { ok: true, value: 1_200_000 });
+    assert.deepEqual(parseCell('money', '1.2', ref, '元'), { ok: true, value: 120 });
+  });
+  it('stays right past the bound of what it keeps (more distinct texts than it holds)', () => {
+    for (let i = 0; i < 10_000; i++) assert.deepEqual(parseCell('qty', `${i}台`, ref, '元'), { ok: true, value: i });
+    for (let i = 0; i < 10_000; i += 97) assert.deepEqual(parseCell('qty', `${i}台`, ref, '元'), { ok: true, value: i });
   });
 });
