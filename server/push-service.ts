@@ -13,7 +13,7 @@ import { HttpError, badRequest, conflict, fromZod, notFound } from './http-error
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk, hashedSections } from './chunk-cache';
 import { nodeHasher } from './node-hasher';
-import { insertStatements } from './row-sql';
+import { RowStatement, insertStatements } from './row-sql';
 import { findingRecord } from './finding-records';
 import { lockPeriod, refuseClosed } from './period-service';
 
@@ -132,7 +132,7 @@ function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
 
 interface Prepared {
   rowCount: number;
-  statements: Iterable<string>;
+  statements: Iterable<RowStatement>;
   findings: Finding[];
   summary: Summary;
 }

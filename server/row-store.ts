@@ -8,7 +8,7 @@ import { SnapshotRow } from '../shared/api';
 import { LedgerRow } from '../shared/validate';
 import { fenToYuanString } from '../shared/money';
 import { Db, runOnConnection } from './db';
-import { ROW_TABLE, ROWS_PER_STATEMENT, quoteName as q } from './row-sql';
+import { ROW_TABLE, RowStatement, quoteName as q } from './row-sql';
 
 export { ROW_TABLE };
 
@@ -23,19 +23,20 @@ export interface InsertFailpoint {
  * building each next statement while the database (on the driver's own thread) runs the last.
  * `param` is their one bound parameter: the snapshot id, or the reconciliation id.
  */
-export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<string>, failpoint?: InsertFailpoint): Promise<void> {
+export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<RowStatement>, failpoint?: InsertFailpoint): Promise<void> {
   // The driver's own connection of this transaction: the statement and its one parameter go to the
   // database apart (Sequelize's bind would look for $n inside the string literals too).
   const run = (sql: string) => runOnConnection(db, t, sql, [param]);
   const it = statements[Symbol.iterator]();
   let next = it.next();
-  for (let i = 0; !next.done; i++) {
-    const running = run(next.value);
+  let done = 0;
+  while (!next.done) {
+    const running = run(next.value.sql);
     // A failed statement must not be left unobserved while the next one is built.
     running.catch(() => undefined);
+    done += next.value.rows;
     next = it.next();
     await running;
-    const done = (i + 1) * ROWS_PER_STATEMENT;
     if (failpoint && done >= failpoint.afterRows) {
       if (failpoint.action === 'throw') throw new Error(`failpoint: insert stopped after ${done} rows`);
       process.stderr.write(`failpoint: commit hanging after ${done} rows\n`);
