@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Op } from 'sequelize';
 import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
 import { Cell } from '../shared/workbook';
-import { contentHash, readPush, readPushChunk, readPushParts } from '../shared/push';
+import { checkPushParts, contentHash, readPushChunk } from '../shared/push';
 import { asOfOfPeriod, IsoDate } from '../shared/dates';
-import { Finding, Summary, summarise } from '../shared/findings';
+import { Finding, summarise } from '../shared/findings';
+import { LedgerRow } from '../shared/validate';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
 import { Auth, audit } from './auth';
@@ -13,7 +14,7 @@ import { HttpError, badRequest, conflict, fromZod, notFound } from './http-error
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk, hashedSections } from './chunk-cache';
 import { nodeHasher } from './node-hasher';
-import { RowStatement, insertStatements } from './row-sql';
+import { insertStatements } from './row-sql';
 import { findingRecord } from './finding-records';
 import { lockPeriod, refuseClosed } from './period-service';
 
@@ -130,22 +131,20 @@ function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
   return body as ChunkBody;
 }
 
+/**
+ * A push ready to be stored: its rows, validated as they are taken — so that the commit checks
+ * each next row while the database inserts the last — and their findings, complete once every
+ * row has been taken.
+ */
 interface Prepared {
-  rowCount: number;
-  statements: Iterable<RowStatement>;
+  rows: Iterable<LedgerRow>;
   findings: Finding[];
-  summary: Summary;
 }
 
 /** The ledger from the chunks read as they arrived. */
-function prepareFromCache(cached: { chunks: ReadChunk[] }, head: PushOpenRequest, asOf: IsoDate, dialect: Db['dialect'], opts: PushServiceOptions): Prepared {
-  const ledger = readPushParts(head, cached.chunks.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' });
-  return {
-    rowCount: ledger.rows.length,
-    statements: insertStatements(head.kind, ledger.rows, dialect),
-    findings: ledger.findings,
-    summary: summarise(ledger.findings),
-  };
+function prepareFromCache(cached: { chunks: ReadChunk[] }, head: PushOpenRequest, asOf: IsoDate, opts: PushServiceOptions): Prepared {
+  const findings: Finding[] = [];
+  return { rows: checkPushParts(head, cached.chunks.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' }, findings), findings };
 }
 
 /** The ledger read from the chunks stored in the database: after a restart, or on another instance. */
@@ -160,13 +159,9 @@ async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf:
   }
   if (contentHash(head, rows, sourceRows, nodeHasher) !== head.content_hash) throw hashMismatch();
   // Never trust the client: every row is read and validated again, by the same shared code.
-  const ledger = readPush(head, rows, sourceRows, asOf, { ref: opts.ref, lang: 'zh' });
-  return {
-    rowCount: ledger.rows.length,
-    statements: insertStatements(head.kind, ledger.rows, db.dialect),
-    findings: ledger.findings,
-    summary: summarise(ledger.findings),
-  };
+  const read = { ref: opts.ref, lang: 'zh' } as const;
+  const findings: Finding[] = [];
+  return { rows: checkPushParts(head, [readPushChunk(head, rows, sourceRows, read)], asOf, read, findings), findings };
 }
 
 const hashMismatch = () => conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
@@ -192,8 +187,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   // The cache hashed the bytes as sent; a body written otherwise than chunkBody writes it (spaces,
   // escapes) hashes differently there, so a mismatch is settled on the stored chunks, hashed as parsed.
   const prepared =
-    cached && cached.contentHash === head.content_hash ? prepareFromCache(cached, head, asOf, db.dialect, opts) : await prepareFromStore(db, id, head, asOf, opts);
-  const summary = prepared.summary;
+    cached && cached.contentHash === head.content_hash ? prepareFromCache(cached, head, asOf, opts) : await prepareFromStore(db, id, head, asOf, opts);
 
   return db.write(async (t) => {
     if (db.dialect === 'postgres') {
@@ -208,20 +202,24 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     await refuseClosed(db, auth.unitId, head.period, t);
     const current = await currentSnapshot(db, auth.unitId, head.kind, head.period, t);
     if (current && current.content_hash === head.content_hash) {
+      for (const _ of prepared.rows); // validated all the same: the answer gives the findings' summary
       await db.models.Push.update({ status: 'committed', snapshot_id: current.id }, { where: { id }, transaction: t });
       await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
-      return { status: 200, period: head.period, body: { snapshot_id: current.id, unchanged: true, row_count: current.row_count, findings_summary: summary } };
+      return { status: 200, period: head.period, body: { snapshot_id: current.id, unchanged: true, row_count: current.row_count, findings_summary: summarise(prepared.findings) } };
     }
+    // Counted once the rows are in: they are validated as they are inserted.
     const snap = await db.models.Snapshot.create(
       {
-        unit_id: auth.unitId, kind: head.kind, period: head.period, content_hash: head.content_hash, row_count: prepared.rowCount,
+        unit_id: auth.unitId, kind: head.kind, period: head.period, content_hash: head.content_hash, row_count: 0,
         source_workbook: head.source.workbook, head: JSON.stringify({ ...head, row_count: undefined, content_hash: undefined }),
         token_id: auth.tokenId, created_by: auth.actor, created_at: new Date(),
-        findings_error: summary.error, findings_warning: summary.warning, findings_info: summary.info,
+        findings_error: 0, findings_warning: 0, findings_info: 0,
       },
       { transaction: t },
     );
-    await insertRows(db, t, snap.id, prepared.statements, opts.failpoint);
+    const rowCount = await insertRows(db, t, snap.id, insertStatements(head.kind, prepared.rows, db.dialect), opts.failpoint);
+    const summary = summarise(prepared.findings);
+    await snap.update({ row_count: rowCount, findings_error: summary.error, findings_warning: summary.warning, findings_info: summary.info }, { transaction: t });
     if (prepared.findings.length > 0) {
       await db.models.StoredFinding.bulkCreate(
         prepared.findings.map((f) => findingRecord(f, snap.id)),
@@ -233,9 +231,9 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
     await db.models.PushChunk.destroy({ where: { push_id: id }, transaction: t });
     await audit(db, {
       auth, action: 'commit', period: head.period,
-      details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: prepared.rowCount, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
+      details: { push_id: id, snapshot_id: snap.id, kind: head.kind, rows: rowCount, content_hash: head.content_hash, previous_snapshot_id: current?.id ?? null, findings: summary },
     }, t);
-    return { status: 201, period: head.period, body: { snapshot_id: snap.id, unchanged: false, row_count: prepared.rowCount, findings_summary: summary } };
+    return { status: 201, period: head.period, body: { snapshot_id: snap.id, unchanged: false, row_count: rowCount, findings_summary: summary } };
   });
 }
 

@@ -72,35 +72,38 @@ function rowTuple(fields: readonly string[], row: LedgerRow, dialect: Dialect, p
  * Tuples joined into statements of at most ROWS_PER_STATEMENT rows and about STATEMENT_CHARS
  * characters, made one at a time: the caller builds the next while the database runs the last.
  */
-function* statementsOf(head: string, count: number, tupleAt: (i: number) => string): Generator<RowStatement> {
+function* statementsOf(head: string, tuples: Iterable<string>): Generator<RowStatement> {
   // Arrays joined rather than strings appended: a long chain of + makes a rope that costs more to
   // flatten than to build.
-  let tuples: string[] = [];
+  let batch: string[] = [];
   let chars = head.length;
-  for (let i = 0; i < count; i++) {
-    const t = tupleAt(i);
-    if (tuples.length > 0 && (tuples.length >= ROWS_PER_STATEMENT || chars + t.length > STATEMENT_CHARS)) {
-      yield { sql: head + tuples.join(','), rows: tuples.length };
-      tuples = [];
+  for (const t of tuples) {
+    if (batch.length > 0 && (batch.length >= ROWS_PER_STATEMENT || chars + t.length > STATEMENT_CHARS)) {
+      yield { sql: head + batch.join(','), rows: batch.length };
+      batch = [];
       chars = head.length;
     }
-    tuples.push(t);
+    batch.push(t);
     chars += t.length + 1;
   }
-  if (tuples.length > 0) yield { sql: head + tuples.join(','), rows: tuples.length };
+  if (batch.length > 0) yield { sql: head + batch.join(','), rows: batch.length };
 }
 
-/** The INSERTs of a snapshot's typed rows, with the snapshot id as parameter 1. */
-export function insertStatements(kind: LedgerKind, rows: readonly LedgerRow[], dialect: Dialect): Generator<RowStatement> {
+/** The INSERTs of a snapshot's typed rows, with the snapshot id as parameter 1; rows are taken as the statements are. */
+export function insertStatements(kind: LedgerKind, rows: Iterable<LedgerRow>, dialect: Dialect): Generator<RowStatement> {
   const fields = LEDGERS[kind].fields.map((f) => f.name);
   const head = `INSERT INTO ${quoteName(ROW_TABLE[kind])} (${rowColumns(kind).map(quoteName).join(',')}) VALUES `;
   const parts = new Array<string>(5 + fields.length);
-  return statementsOf(head, rows.length, (i) => rowTuple(fields, rows[i]!, dialect, parts));
+  return statementsOf(head, mapped(rows, (r) => rowTuple(fields, r, dialect, parts)));
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
 }
 
 /** INSERTs of plain records (findings of a reconciliation); the column named `param` takes bound parameter 1 instead of a literal. */
 export function recordInsertStatements(table: string, columns: readonly string[], param: string, records: readonly Record<string, unknown>[], dialect: Dialect): Generator<RowStatement> {
   const p = dialect === 'postgres' ? '$1' : '?1';
   const head = `INSERT INTO ${quoteName(table)} (${columns.map(quoteName).join(',')}) VALUES `;
-  return statementsOf(head, records.length, (i) => '(' + columns.map((c) => (c === param ? p : sqlLiteral(records[i]![c], dialect))).join(',') + ')');
+  return statementsOf(head, mapped(records, (r) => '(' + columns.map((c) => (c === param ? p : sqlLiteral(r[c], dialect))).join(',') + ')'));
 }

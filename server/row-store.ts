@@ -21,9 +21,10 @@ export interface InsertFailpoint {
 /**
  * Runs the statements of insertStatements (or recordInsertStatements) inside a transaction,
  * building each next statement while the database (on the driver's own thread) runs the last.
- * `param` is their one bound parameter: the snapshot id, or the reconciliation id.
+ * `param` is their one bound parameter: the snapshot id, or the reconciliation id. Resolves to
+ * the number of rows inserted.
  */
-export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<RowStatement>, failpoint?: InsertFailpoint): Promise<void> {
+export async function insertRows(db: Db, t: Transaction, param: number, statements: Iterable<RowStatement>, failpoint?: InsertFailpoint): Promise<number> {
   // The driver's own connection of this transaction: the statement and its one parameter go to the
   // database apart (Sequelize's bind would look for $n inside the string literals too).
   const run = (sql: string) => runOnConnection(db, t, sql, [param]);
@@ -43,6 +44,7 @@ export async function insertRows(db: Db, t: Transaction, param: number, statemen
       await new Promise(() => undefined);
     }
   }
+  return done;
 }
 
 /** A snapshot's rows as the shared core's typed rows (money in fen), in stored order. */

@@ -6,7 +6,8 @@ import { LedgerKind } from './ledgers';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { CheckResult } from './check';
 import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
-import { ParsedSheet, SheetLayout, ReadOptions, ValidatedLedger, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
+import { LedgerRow, ParsedSheet, SheetLayout, ReadOptions, ValidatedLedger, checkLedgerRows, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
+import { Finding } from './findings';
 import { IsoDate } from './dates';
 
 /** An incremental digest (SHA-256 hex): node:crypto on the server and CLI, a JS one in the add-in. */
@@ -212,7 +213,26 @@ export function readPushParts(
   asOf: IsoDate,
   opts: ReadOptions,
 ): ValidatedLedger {
-  const parts = layoutsOf(open).map((layout, i) => {
+  return validateLedger(open.kind, wholeSheets(open, chunks, opts), { asOf, year: open.year }, opts);
+}
+
+/**
+ * readPushParts a row at a time (checkLedgerRows): the rows as they are checked, their findings
+ * added to `findings` as they go — complete once the last row has been taken.
+ */
+export function checkPushParts(
+  open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
+  chunks: ReadonlyArray<ParsedSheet[]>,
+  asOf: IsoDate,
+  opts: ReadOptions,
+  findings: Finding[],
+): Iterable<LedgerRow> {
+  return checkLedgerRows(open.kind, wholeSheets(open, chunks, opts), { asOf, year: open.year }, opts, findings);
+}
+
+/** Each source sheet's rows and findings from the chunks, in chunk order. */
+function wholeSheets(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>, chunks: ReadonlyArray<ParsedSheet[]>, opts: ReadOptions): ParsedSheet[] {
+  return layoutsOf(open).map((layout, i) => {
     const whole = readLedgerRows(layout, [], opts);
     if (whole.info.missing.length > 0) return whole;
     for (const chunk of chunks) {
@@ -224,18 +244,6 @@ export function readPushParts(
     whole.info.data_rows = whole.rows.length;
     return whole;
   });
-  return validateLedger(open.kind, parts, { asOf, year: open.year }, opts);
-}
-
-/** The service's reading of a push: the same layouts and the same validation as the client's. */
-export function readPush(
-  open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
-  rows: ReadonlyArray<ReadonlyArray<Cell>>,
-  sourceRows: ReadonlyArray<readonly [number, number]>,
-  asOf: IsoDate,
-  opts: ReadOptions,
-): ValidatedLedger {
-  return readPushParts(open, [readPushChunk(open, rows, sourceRows, opts)], asOf, opts);
 }
 
 function* sheetRows(rows: ReadonlyArray<ReadonlyArray<Cell>>, sourceRows: ReadonlyArray<readonly [number, number]>, sheet: number) {

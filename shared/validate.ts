@@ -297,16 +297,26 @@ export interface ValidatedLedger {
  * `parts` are the sheets of one kind in workbook order.
  */
 export function validateLedger(kind: LedgerKind, parts: ParsedSheet[], checks: LedgerChecks, opts: ReadOptions): ValidatedLedger {
+  const findings: Finding[] = [];
+  const rows = [...checkLedgerRows(kind, parts, checks, opts, findings)];
+  return { kind, sheets: parts.map((p) => p.info), rows, findings };
+}
+
+/**
+ * validateLedger a row at a time: each row is given once its checks are done, and the findings —
+ * the sheets' own and the rows' — are added to `findings` as it goes, in validateLedger's order.
+ * They are complete once the last row has been taken. The service stores each row as it comes,
+ * beside the checks of the next.
+ */
+export function* checkLedgerRows(kind: LedgerKind, parts: ParsedSheet[], checks: LedgerChecks, opts: ReadOptions, findings: Finding[]): Generator<LedgerRow> {
   const spec = LEDGERS[kind];
   const asOfYear = +checks.asOf.slice(0, 4);
   const latest = addDays(checks.asOf, 31);
   const firstSeen = new Map<string, number>();
-  const rows: LedgerRow[] = [];
-  const findings: Finding[] = [];
   const hasYear = spec.fields.some((f) => f.name === 'year');
   const hasComputedAmount = kind === 'plan' || kind === 'purchase';
   for (const part of parts) {
-    findings.push(...part.findings);
+    for (const f of part.findings) findings.push(f);
     const byName = new Map(part.fields.map((f) => [f.spec.name, f]));
     const idField = spec.idField ? byName.get(spec.idField) : undefined;
     const amountField = byName.get('amount');
@@ -375,8 +385,7 @@ export function validateLedger(kind: LedgerKind, parts: ParsedSheet[], checks: L
       }
 
       if (row.findings) for (const f of row.findings) findings.push(f);
-      rows.push(row);
+      yield row;
     }
   }
-  return { kind, sheets: parts.map((p) => p.info), rows, findings };
 }

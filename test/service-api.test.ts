@@ -80,6 +80,34 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(list.body.snapshots.map((x: { id: number }) => x.id), [id]);
     });
 
+    it('two pushes of the same content open at once: the second commit finds the first stored and answers unchanged, with the same findings', async () => {
+      const rows = purchaseCells(2500);
+      rows[7]![2] = '2024-02-30';
+      rows[900]![0] = 'HT-1';
+      const p = purchasePush(rows);
+      const auth = bearer(s.tokens.clerkA);
+      const ids: string[] = [];
+      for (let k = 0; k < 2; k++) {
+        const open = await request(s.app).post('/api/v1/pushes').set(auth).send(p.open);
+        assert.equal(open.status, 201);
+        ids.push(open.body.push_id);
+        const body = JSON.stringify({ rows: p.rows, source_rows: p.sourceRows });
+        assert.equal((await request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set(auth).type('json').send(body)).status, 200);
+      }
+      const first = await request(s.app).post(`/api/v1/pushes/${ids[0]}/commit`).set(auth);
+      assert.equal(first.status, 201);
+      assert.deepEqual(first.body.findings_summary, { error: 2, warning: 0, info: 0 });
+      const second = await request(s.app).post(`/api/v1/pushes/${ids[1]}/commit`).set(auth);
+      assert.equal(second.status, 200);
+      assert.deepEqual(second.body, { snapshot_id: first.body.snapshot_id, unchanged: true, row_count: 2500, findings_summary: first.body.findings_summary });
+      assert.equal(await s.db.models.Snapshot.count(), 1);
+      assert.equal(await countRows(s.db, 'purchase'), 2500);
+      const snap = await request(s.app).get(`/api/v1/snapshots/${first.body.snapshot_id}?limit=1`).set(auth);
+      // Counted after the rows went in, inside the same transaction.
+      assert.equal(snap.body.snapshot.row_count, 2500);
+      assert.deepEqual(snap.body.snapshot.findings_summary, { error: 2, warning: 0, info: 0 });
+    });
+
     it('the same content pushed twice is one snapshot', async () => {
       const p = purchasePush(purchaseCells(300));
       const first = await push(s, s.tokens.clerkA, p);
