@@ -6,7 +6,7 @@ import { LedgerKind } from './ledgers';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { CheckResult } from './check';
 import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
-import { LedgerRow, ParsedSheet, SheetLayout, ReadOptions, ValidatedLedger, checkLedgerRows, readLedgerRows, rowsBelowHeader, validateLedger } from './validate';
+import { LedgerRow, ParsedSheet, SheetLayout, ReadOptions, checkLedgerRows, readLedgerRows, rowsBelowHeader } from './validate';
 import { Finding } from './findings';
 import { IsoDate } from './dates';
 
@@ -199,26 +199,17 @@ export function readPushChunk(
   const out: ParsedSheet[] = [];
   const present = new Set(sourceRows.map((r) => r[0]));
   for (const i of present) {
-    // Sheet-level findings (V00) belong to the whole push, not to each chunk: see readPushParts.
+    // Sheet-level findings (V00) belong to the whole push, not to each chunk: see checkPushParts.
     const part = readLedgerRows(layouts[i]!, sheetRows(rows, sourceRows, i), opts);
     out[i] = { ...part, findings: part.findings.filter((f) => f.code !== 'V00') };
   }
   return out;
 }
 
-/** The ledger-wide part: the chunks' parsed rows, in chunk order, validated as one ledger. */
-export function readPushParts(
-  open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
-  chunks: ReadonlyArray<ParsedSheet[]>,
-  asOf: IsoDate,
-  opts: ReadOptions,
-): ValidatedLedger {
-  return validateLedger(open.kind, wholeSheets(open, chunks, opts), { asOf, year: open.year }, opts);
-}
-
 /**
- * readPushParts a row at a time (checkLedgerRows): the rows as they are checked, their findings
- * added to `findings` as they go — complete once the last row has been taken.
+ * The ledger-wide part: the chunks' parsed rows, in chunk order, validated as one ledger a row at
+ * a time (checkLedgerRows) — each row given once checked, its findings added to `findings` as it
+ * goes, complete once the last row has been taken.
  */
 export function checkPushParts(
   open: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'>,
