@@ -45,15 +45,20 @@ function startServer(dbUrl: string): Promise<{ url: string; pid: number; stop: (
   });
 }
 
+/** The fields of /proc/<pid>/stat after the command name (state first). */
+function procStat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
 /** CPU time a process has used so far (user + system), in seconds. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = procStat(pid);
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Minor page faults of a process so far: each new page the process touches; on this VM about 12 µs each. */
 function minorFaults(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
+  return Number(procStat(pid)[7]);
 }
 
 /** Peak resident memory of a process (VmHWM), in MB. */

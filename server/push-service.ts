@@ -110,7 +110,7 @@ export async function putChunk(
   );
   let read: ReadChunk | undefined;
   try {
-    if (opts.cache) read = { rowCount: rows, parsed: readPushChunk(head, body.rows, body.source_rows, { ref: opts.ref, lang: 'zh' }) };
+    if (opts.cache) read = { rowCount: rows, parsed: readPushChunk(head, body.rows, body.source_rows, readOptions(opts)) };
   } finally {
     await stored;
   }
@@ -141,10 +141,13 @@ interface Prepared {
   findings: Finding[];
 }
 
-/** The ledger from the chunks read as they arrived. */
-function prepareFromCache(cached: { chunks: ReadChunk[] }, head: PushOpenRequest, asOf: IsoDate, opts: PushServiceOptions): Prepared {
+/** The service reads every push in Chinese: findings are stored with their messages, the API renders them again per request. */
+const readOptions = (opts: Pick<PushServiceOptions, 'ref'>) => ({ ref: opts.ref, lang: 'zh' }) as const;
+
+/** The ledger from its chunks' parsed rows, in chunk order: read as they arrived, or read again from the store. */
+function prepareLedger(head: PushOpenRequest, chunks: ReadChunk['parsed'][], asOf: IsoDate, opts: PushServiceOptions): Prepared {
   const findings: Finding[] = [];
-  return { rows: checkPushParts(head, cached.chunks.map((c) => c.parsed), asOf, { ref: opts.ref, lang: 'zh' }, findings), findings };
+  return { rows: checkPushParts(head, chunks, asOf, readOptions(opts), findings), findings };
 }
 
 /** The ledger read from the chunks stored in the database: after a restart, or on another instance. */
@@ -159,9 +162,7 @@ async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf:
   }
   if (contentHash(head, rows, sourceRows, nodeHasher) !== head.content_hash) throw hashMismatch();
   // Never trust the client: every row is read and validated again, by the same shared code.
-  const read = { ref: opts.ref, lang: 'zh' } as const;
-  const findings: Finding[] = [];
-  return { rows: checkPushParts(head, [readPushChunk(head, rows, sourceRows, read)], asOf, read, findings), findings };
+  return prepareLedger(head, [readPushChunk(head, rows, sourceRows, readOptions(opts))], asOf, opts);
 }
 
 const hashMismatch = () => conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
@@ -187,7 +188,7 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   // The cache hashed the bytes as sent; a body written otherwise than chunkBody writes it (spaces,
   // escapes) hashes differently there, so a mismatch is settled on the stored chunks, hashed as parsed.
   const prepared =
-    cached && cached.contentHash === head.content_hash ? prepareFromCache(cached, head, asOf, opts) : await prepareFromStore(db, id, head, asOf, opts);
+    cached && cached.contentHash === head.content_hash ? prepareLedger(head, cached.chunks.map((c) => c.parsed), asOf, opts) : await prepareFromStore(db, id, head, asOf, opts);
 
   return db.write(async (t) => {
     if (db.dialect === 'postgres') {

@@ -3,7 +3,7 @@ import { foldFullWidth, isBlankText, foldForMatch } from './text';
 import { Fen, decimalToFen, fenOfNumber } from './money';
 import { IsoDate, isoDate, isoOfSerial } from './dates';
 import { Cell } from './workbook';
-import { EnumName, lookupEnum } from './enums';
+import { ENUMS, EnumName, lookupEnum } from './enums';
 import { ReferenceData } from './reference';
 
 export type FieldType = 'text' | 'code' | 'money' | 'qty' | 'date' | 'year' | `enum:${EnumName | 'econ_class'}`;
@@ -227,10 +227,8 @@ const MEMO = {
   yuan: new Memo<string>((c) => parseMoney(c, '元')),
   wan: new Memo<string>((c) => parseMoney(c, '万元')),
   qty: new Memo<string>(parseQty),
-  method: new Memo<string>((c) => parseEnum('method', c)),
-  asset_status: new Memo<string>((c) => parseEnum('asset_status', c)),
-  event: new Memo<string>((c) => parseEnum('event', c)),
 };
+const ENUM_MEMO = Object.fromEntries(Object.keys(ENUMS).map((name) => [name, new Memo<string>((c) => parseEnum(name as EnumName, c))])) as Record<EnumName, Memo<string>>;
 
 /** Parses one cell for a field type. The cell is known to be non-empty. */
 export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: MoneyUnit): Parsed<FieldValue> {
@@ -256,6 +254,6 @@ export function parseCell(type: FieldType, c: Cell, ref: ReferenceData, unit: Mo
     case 'enum:econ_class':
       return parseEconClass(c, ref);
     default:
-      return typeof c === 'string' ? MEMO[type.slice(5) as EnumName].get(c) : parseEnum(type.slice(5) as EnumName, c);
+      return typeof c === 'string' ? ENUM_MEMO[type.slice(5) as EnumName].get(c) : parseEnum(type.slice(5) as EnumName, c);
   }
 }
