@@ -1,6 +1,6 @@
 /** One timed run in its own process, so that peak memory is its own: `read` or `check` of one file. */
 import ExcelJS from 'exceljs';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { readAllSheets } from '../shared/workbook';
 import { checkWorkbook } from '../shared/check';
 
@@ -14,7 +14,7 @@ async function bareRead(file: string): Promise<number> {
 }
 
 async function check(file: string): Promise<number> {
-  const grids = await readAllSheets(await openXlsx(file));
+  const grids = await readAllSheets(await readWorkbookFile(file, 'zh'));
   const r = checkWorkbook(grids, { asOf: '2024-06' });
   return r.findings.length;
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { writePurchaseLedger } from './generate-ledgers';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { readAllSheets } from '../shared/workbook';
 import { checkWorkbook } from '../shared/check';
 import { preparePushes } from '../shared/push';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (!existsSync(book)) await writePurchaseLedger(book, ROWS);
 
   const tRead = Date.now();
-  const grids = await readAllSheets(await openXlsx(book));
+  const grids = await readAllSheets(await readWorkbookFile(book, 'zh'));
   const local = checkWorkbook(grids, { asOf: '2024-06' });
   const [prepared] = preparePushes(grids, local, { period: '2024-06', workbook: 'purchases-100k.xlsx', hasher: nodeHasher });
   const ledger = local.ledgers.purchase!;

@@ -7,12 +7,15 @@ import { analyse, TABLE_KEYS } from '../shared/analysis';
 import { summarise } from '../shared/findings';
 import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
-import { openXlsx } from './xlsx-workbook';
+import { readWorkbookFile } from './read-workbook';
 import { checkJson, checkText } from './format-check';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { titleUnit } from '../shared/headers';
 import { writeAnalysisSheets } from './xlsx-analysis-writer';
 import { localTimestamp, writeFileAtomically } from './output-file';
+import { ledgerSheetsXlsx } from '../shared/write/ledger-sheets';
+import { FileFormat } from '../shared/read/workbook-file';
+import { Lang } from '../shared/findings';
 
 export async function runAnalyze(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -30,7 +33,8 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   if (values.out !== undefined && path.resolve(values.out) === path.resolve(file)) {
     throw new UsageError('--out must be a new file, not the input workbook');
   }
-  const book = await openXlsx(file);
+  const book = await readWorkbookFile(file, lang);
+  if (values.out !== undefined) outNameFits(book.format, values.out, lang);
   const grids = await readAllSheets(book);
   const ref = loadReference(values.reference);
   const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref });
@@ -42,10 +46,18 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   const analysis = analyse({ ledgers: checked.ledgers, matches: rec.matches, findings, ...opts });
   const name = path.basename(file);
   let wrote = '';
+  if (values.out !== undefined && result.sheets.every((s) => s.kind === undefined)) {
+    // No ledger was read: analysis sheets of nothing would look like a clean month.
+    io.out(checkText(name, result, grids.map((g) => g.name), lang));
+    io.err(lang === 'zh' ? `ledger-sync: ${name} 中没有读到任何台账，未写入 ${values.out}：请按上面的提示更正表头或工作表类型后再分析\n` : `ledger-sync: no ledger was read in ${name}, so ${values.out} was not written: correct the headers or sheet kinds as said above and analyse again\n`);
+    return 1;
+  }
   if (values.out !== undefined) {
     const unit = values['unit-name'] ?? titleUnit(grids) ?? path.basename(file, path.extname(file));
     const layouts = layoutAnalysis(analysis, { unit, period: checked.as_of.slice(0, 7), asOf: checked.as_of, generatedAt: localTimestamp(new Date()), lang });
-    await writeFileAtomically(values.out, await writeAnalysisSheets(book.bytes, layouts));
+    // Another format becomes a new .xlsx: its sheets as read, then the analysis sheets.
+    const base = book.format === 'xlsx' || book.format === 'xlsm' ? book.bytes : ledgerSheetsXlsx(await readAllSheets({ sheetNames: async () => book.sheets.map((s) => s.name), readSheet: (n) => book.readSheet(n) }));
+    await writeFileAtomically(values.out, await writeAnalysisSheets(Buffer.from(base.buffer, base.byteOffset, base.byteLength), layouts));
     const charts = layouts.filter((l) => l.chart).length;
     wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts\n`;
   }
@@ -56,4 +68,16 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     io.out(checkText(name, result, grids.map((g) => g.name), lang) + wrote);
   }
   return result.summary.error > 0 ? 1 : 0;
+}
+
+/** An .xlsm keeps its macros only under an .xlsm name; every other input is written as .xlsx. */
+function outNameFits(format: FileFormat, out: string, lang: Lang): void {
+  const want = format === 'xlsm' ? '.xlsm' : '.xlsx';
+  if (path.extname(out).toLowerCase() === want) return;
+  const why = format === 'xlsm'
+    ? (lang === 'zh' ? '输入工作簿含有宏，--out 必须以 .xlsm 结尾，宏才能保留' : 'the input holds macros: --out must end in .xlsm to keep them')
+    : format === 'xlsx'
+      ? (lang === 'zh' ? '--out 必须以 .xlsx 结尾' : '--out must end in .xlsx')
+      : (lang === 'zh' ? `输入是 ${format} 格式，分析结果写成新的 .xlsx 工作簿：--out 必须以 .xlsx 结尾` : `the input is a ${format} file; the analysis is written as a new .xlsx workbook: --out must end in .xlsx`);
+  throw new UsageError(why);
 }

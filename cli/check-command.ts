@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CheckOptions, checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
-import { openXlsx } from './xlsx-workbook';
+import { readWorkbookFile } from './read-workbook';
 import { loadReference } from './reference-file';
 import { checkJson, checkText } from './format-check';
 
@@ -19,8 +19,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
   const file = positionals[0]!;
   const lang = langOption(values.lang);
   const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year), ref: loadReference(values.reference) };
-  // The exceljs model is dropped once the grids are read: keeping it alive doubles the GC's work.
-  const grids = await readAllSheets(await openXlsx(file));
+  const grids = await readAllSheets(await readWorkbookFile(file, lang));
   const result = checkWorkbook(grids, opts);
   const name = path.basename(file);
   if (values.json) io.out(JSON.stringify(checkJson(name, result), null, 2) + '\n');

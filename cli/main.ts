@@ -1,7 +1,6 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
 import { OptionError } from '../shared/check';
 import { Io, UsageError } from './args';
-import { WorkbookOpenError } from './xlsx-workbook';
 import { WorkbookWriteError } from './xlsx-analysis-writer';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
@@ -68,7 +67,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         throw new UsageError(`unknown command "${command}"; run "ledger-sync --help"`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookOpenError || e instanceof WorkbookWriteError) {
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookWriteError) {
       io.err(`ledger-sync: ${e.message}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.

@@ -7,7 +7,7 @@ import { pushLedger } from '../shared/api-client';
 import { LEDGERS } from '../shared/ledgers';
 import { nodeHasher } from '../server/node-hasher';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
-import { openXlsx } from './xlsx-workbook';
+import { readWorkbookFile } from './read-workbook';
 import { loadReference } from './reference-file';
 
 export async function runPush(args: string[], io: Io): Promise<number> {
@@ -25,7 +25,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang);
   const year = yearOption(values.year);
   const file = positionals[0]!;
-  const grids = await readAllSheets(await openXlsx(file));
+  const grids = await readAllSheets(await readWorkbookFile(file, lang));
   // Validated here as the service will: as of the end of the pushed month.
   const local = checkWorkbook(grids, { asOf: period, year, lang, ref: loadReference(values.reference) });
   const pushes = preparePushes(grids, local, { period, workbook: path.basename(file), year, hasher: nodeHasher });

@@ -1,6 +1,7 @@
 /**
- * The workbook as the core sees it: sheets of cell values. Two adapters implement it — exceljs in
- * the CLI and server, Office.js in the add-in — so the same core reads either.
+ * The workbook as the core sees it: sheets of cell values. Two adapters implement it — the file
+ * reader of shared/read (every format, in Node and in a browser) and Office.js in the add-in — so
+ * the same core reads either.
  */
 
 /** An Excel date: the serial number of the 1900 date system (days since 1899-12-30, time as fraction). */
@@ -18,10 +19,30 @@ export interface ErrorCell {
 /** One cell as Excel shows it: formulas already replaced by their cached results. */
 export type Cell = null | string | number | boolean | DateCell | ErrorCell;
 
+/** A rectangle of cells, 1-based and inclusive, as Excel numbers rows and columns. */
+export interface CellRange {
+  readonly top: number;
+  readonly left: number;
+  readonly bottom: number;
+  readonly right: number;
+}
+
 export interface SheetGrid {
   readonly name: string;
-  /** rows[i][j] is the cell at Excel row i + 1, column j + 1; missing entries are empty. */
+  /**
+   * rows[i][j] is the cell at Excel row i + 1, column j + 1; missing entries are empty. A merged
+   * range reads as its top-left value in every cell it covers (shared/read/merges.ts).
+   */
   readonly rows: ReadonlyArray<ReadonlyArray<Cell> | undefined>;
+  /** The merged ranges as ranges (headers of grouped columns are found through them). */
+  readonly merges?: ReadonlyArray<CellRange>;
+  /** A hidden or very hidden sheet: still read. */
+  readonly hidden?: boolean;
+  /**
+   * Number format codes of cells whose format is not General, where the reader keeps them (the
+   * full reader does: a workbook converted to .xlsx keeps how its numbers were shown).
+   */
+  readonly formats?: ReadonlyArray<ReadonlyArray<string | undefined> | undefined>;
 }
 
 export interface WorkbookSource {
@@ -58,4 +79,11 @@ export function columnLetter(col: number): string {
   let s = '';
   for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
+}
+
+/** 1-based column number of column letter(s), either case: A → 1, AA → 27. */
+export function columnNumber(letters: string): number {
+  let n = 0;
+  for (let i = 0; i < letters.length; i++) n = n * 26 + ((letters.charCodeAt(i) | 32) - 96);
+  return n;
 }

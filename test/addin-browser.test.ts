@@ -13,7 +13,7 @@ import { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, Browser, Page } from 'playwright-core';
 import { readAllSheets } from '../shared/workbook';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { TestService, testService } from './support/service';
 
 const ROOT = path.join(__dirname, '..');
@@ -63,7 +63,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     mkdirSync(SHOTS, { recursive: true });
     const lib = await build({ entryPoints: [path.join(__dirname, 'support', 'fake-excel.ts')], bundle: true, write: false, format: 'iife', globalName: 'FakeExcelLib', platform: 'browser', target: 'es2020' });
     fakeLib = lib.outputFiles[0]!.text;
-    sheets = (await readAllSheets(await openXlsx(SAMPLE))).map((g) => ({
+    sheets = (await readAllSheets(await readWorkbookFile(SAMPLE, 'zh'))).map((g) => ({
       name: g.name,
       rows: g.rows.map((r) => (r ?? []).map((c) => (c === null ? '' : typeof c === 'object' ? (c.kind === 'date' ? c.serial : c.text) : c))),
     }));

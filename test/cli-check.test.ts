@@ -65,7 +65,8 @@ describe('ledger-sync check', () => {
 
   const bad: [string, string[], RegExp][] = [
     ['no file argument', ['check'], /takes one workbook/],
-    ['a missing file', ['check', 'no-such.xlsx'], /file not found: no-such\.xlsx/],
+    ['a missing file', ['check', 'no-such.xlsx'], /找不到文件：no-such\.xlsx/],
+    ['a missing file, in English', ['check', 'no-such.xlsx', '--lang', 'en'], /file not found: no-such\.xlsx/],
     ['a bad --as-of', ['check', SAMPLE, '--as-of', '2024-13'], /--as-of must be a month YYYY-MM/],
     ['a bad --year', ['check', SAMPLE, '--year', '24'], /--year must be a year/],
     ['a bad --lang', ['check', SAMPLE, '--lang', 'fr'], /--lang must be zh or en/],

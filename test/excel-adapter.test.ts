@@ -5,7 +5,7 @@ import { checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { layoutAnalysis, rangeA1 } from '../shared/sheet-layout';
 import { Analysis } from '../shared/analysis';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { cli } from './support/cli';
 import { FakeExcel } from './support/fake-excel';
 
@@ -56,7 +56,7 @@ describe('the Office.js adapter on a fake Excel host', function () {
 
   it('reads the sample through the adapter to the same findings as the CLI', async () => {
     const fake = new FakeExcel();
-    for (const g of await readAllSheets(await openXlsx(SAMPLE))) {
+    for (const g of await readAllSheets(await readWorkbookFile(SAMPLE, 'zh'))) {
       // What Office.js gives: dates as serial numbers, errors as their text, empty as "".
       fake.addSheet(g.name, g.rows.map((r) => (r ?? []).map((c) => (c === null ? '' : typeof c === 'object' ? (c.kind === 'date' ? c.serial : c.text) : c))));
     }

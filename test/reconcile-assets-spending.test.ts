@@ -6,7 +6,7 @@ import { reconcile } from '../shared/reconcile';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 import { checkWorkbook, sortFindings } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { check, grid, where, D } from './support/grid';
 
 const PURCHASES: Cell[] = ['合同编号', '采购日期', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'];
@@ -112,7 +112,7 @@ describe('purchase ↔ expense ↔ budget (E and B codes)', () => {
 describe('reconciliation on the sample', () => {
   it('check + reconcile give exactly the 15 findings of its README, in order', async () => {
     const expected = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sample-2024.expected.json'), 'utf8'));
-    const grids = await readAllSheets(await openXlsx(path.join(__dirname, 'fixtures', 'sample-2024.xlsx')));
+    const grids = await readAllSheets(await readWorkbookFile(path.join(__dirname, 'fixtures', 'sample-2024.xlsx'), 'zh'));
     const r = checkWorkbook(grids, { asOf: '2024-06' });
     const all = [...r.findings, ...reconcile(r.ledgers, { asOf: r.as_of, ref: DEFAULT_REFERENCE, lang: 'en' }).findings];
     sortFindings(all, new Map(grids.map((g, i) => [g.name, i])));

@@ -5,7 +5,7 @@ import { DEFAULT_REFERENCE } from '../shared/reference';
 import { check, grid, where } from './support/grid';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { openXlsx } from '../cli/xlsx-workbook';
+import { readWorkbookFile } from '../cli/read-workbook';
 import { readAllSheets } from '../shared/workbook';
 import { checkWorkbook } from '../shared/check';
 
@@ -131,7 +131,7 @@ describe('plan ↔ purchase reconciliation (P codes)', () => {
 
   it('on the sample: exactly the P findings its README lists', async () => {
     const expected = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sample-2024.expected.json'), 'utf8'));
-    const grids = await readAllSheets(await openXlsx(path.join(__dirname, 'fixtures', 'sample-2024.xlsx')));
+    const grids = await readAllSheets(await readWorkbookFile(path.join(__dirname, 'fixtures', 'sample-2024.xlsx'), 'zh'));
     const r = checkWorkbook(grids, { asOf: '2024-06' });
     const p = reconcilePurchases(r.ledgers.plan, r.ledgers.purchase, { asOf: r.as_of, ref: DEFAULT_REFERENCE, lang: 'zh' });
     const shape = (f: { code: string; sheet?: string; column?: string; row?: number; ids?: unknown }) => `${f.code}@${f.sheet}!${f.column ?? ''}${f.row} ${JSON.stringify(f.ids)}`;

@@ -15,7 +15,7 @@ import request from 'supertest';
 import { PreparedPush, chunkRanges, contentHash, preparePushes } from '../../shared/push';
 import { checkWorkbook } from '../../shared/check';
 import { readAllSheets } from '../../shared/workbook';
-import { openXlsx } from '../../cli/xlsx-workbook';
+import { readWorkbookFile } from '../../cli/read-workbook';
 import { PushOpenRequest } from '../../shared/api';
 import { nodeHasher } from '../../server/node-hasher';
 
@@ -130,7 +130,7 @@ export async function pushWith(s: TestService, token: string, p: PreparedPush) {
 
 /** Every ledger of a workbook prepared for a push into `period`, as `ledger-sync push` prepares them. */
 export async function workbookPushes(file: string, period: string): Promise<PreparedPush[]> {
-  const grids = await readAllSheets(await openXlsx(file));
+  const grids = await readAllSheets(await readWorkbookFile(file, 'zh'));
   const checked = checkWorkbook(grids, { asOf: period });
   return preparePushes(grids, checked, { period, workbook: path.basename(file), hasher: nodeHasher });
 }
