@@ -13,7 +13,6 @@ import { layoutAnalysis } from '../shared/sheet-layout';
 import { titleUnit } from '../shared/headers';
 import { writeAnalysisSheets } from './xlsx-analysis-writer';
 import { localTimestamp, writeFileAtomically } from './output-file';
-import { ledgerSheetsXlsx } from '../shared/write/ledger-sheets';
 import { FileFormat } from '../shared/read/workbook-file';
 import { Lang } from '../shared/findings';
 
@@ -56,6 +55,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     const unit = values['unit-name'] ?? titleUnit(grids) ?? path.basename(file, path.extname(file));
     const layouts = layoutAnalysis(analysis, { unit, period: checked.as_of.slice(0, 7), asOf: checked.as_of, generatedAt: localTimestamp(new Date()), lang });
     // Another format becomes a new .xlsx: its sheets as read, then the analysis sheets.
+    const { ledgerSheetsXlsx } = require('../shared/write/ledger-sheets') as typeof import('../shared/write/ledger-sheets');
     const base = book.format === 'xlsx' || book.format === 'xlsm' ? book.bytes : ledgerSheetsXlsx(await readAllSheets({ sheetNames: async () => book.sheets.map((s) => s.name), readSheet: (n) => book.readSheet(n) }));
     await writeFileAtomically(values.out, await writeAnalysisSheets(Buffer.from(base.buffer, base.byteOffset, base.byteLength), layouts));
     const charts = layouts.filter((l) => l.chart).length;

@@ -75,16 +75,22 @@ export class OoxmlBook {
     const part = this.parts.get('sharedStrings') ?? 'xl/sharedStrings.xml';
     const xml = this.zip.text(part) ?? '';
     const out: string[] = [];
-    const open = /<(?:[\w.-]+:)?si(?=[\s>\/])/g;
-    for (let m = open.exec(xml); m; m = open.exec(xml)) {
-      const gt = xml.indexOf('>', m.index);
+    // Items are <si>…</si> (or <x:si>): found by their ends, which cannot nest.
+    const prefix = /<([\w.-]+:)?sst[\s>]/.exec(xml)?.[1] ?? '';
+    const open = `<${prefix}si`;
+    const close = `</${prefix}si>`;
+    for (let i = xml.indexOf(open); i >= 0; ) {
+      const gt = xml.indexOf('>', i);
+      if (gt < 0) break;
       if (xml.charCodeAt(gt - 1) === 47) {
         out.push(''); // <si/>
+        i = xml.indexOf(open, gt);
         continue;
       }
-      const close = findClose(xml, gt, 'si');
-      out.push(runText(xml.slice(gt + 1, close)));
-      open.lastIndex = close;
+      let end = xml.indexOf(close, gt);
+      if (end < 0) end = xml.length;
+      out.push(flat(runText(xml, gt + 1, end)));
+      i = xml.indexOf(open, end);
     }
     return (this.sharedStrings = out);
   }
@@ -237,7 +243,7 @@ class ScanState {
     if (t === 'inlineStr') {
       const is = s.indexOf(this.isOpen, from);
       if (is < 0 || is > to) return null;
-      return nonEmpty(runText(s.slice(is, to)));
+      return nonEmpty(flat(runText(s, is, to)));
     }
     let v = s.indexOf(this.vOpen, from);
     while (v >= 0 && v < to && !nameEnds(s.charCodeAt(v + this.vOpen.length))) v = s.indexOf(this.vOpen, v + 1);
@@ -256,7 +262,7 @@ class ScanState {
       case 's':
         return nonEmpty(this.sst[+raw] ?? '');
       case 'str':
-        return nonEmpty(decodeXstring(raw));
+        return nonEmpty(flat(decodeXstring(raw)));
       case 'b':
         return raw === '1' || raw === 'true';
       case 'e':
@@ -264,7 +270,7 @@ class ScanState {
       case 'd':
         return isoDateCell(raw);
       default:
-        return nonEmpty(decodeXstring(raw));
+        return nonEmpty(flat(decodeXstring(raw)));
     }
   }
 
@@ -309,12 +315,21 @@ function isoDateCell(raw: string): Cell {
   return dateCell(ms / 86_400_000 + 25_569);
 }
 
-/** The end of the element that starts at `start` (after its close tag), for elements that do not nest. */
-function findClose(xml: string, start: number, local: string): number {
-  const re = new RegExp(`</(?:[\\w.-]+:)?${local}>`, 'g');
-  re.lastIndex = start;
-  const m = re.exec(xml);
-  return m ? m.index + m[0].length : xml.length;
+/**
+ * A copy of a text that does not keep the slice it was cut from alive: V8 makes a substring of 13
+ * characters or more a view of its parent, so a cell's text would hold its whole 4 MB slice of
+ * sheet XML. Repeated texts share one copy (a small bounded memo).
+ */
+const flatCopies = new Map<string, string>();
+function flat(s: string): string {
+  if (s.length < 13) return s;
+  let copy = flatCopies.get(s);
+  if (copy === undefined) {
+    copy = (' ' + s).slice(1);
+    if (flatCopies.size >= 4096) flatCopies.clear();
+    flatCopies.set(copy, copy); // keyed by the copy: the slice itself must not be kept
+  }
+  return copy;
 }
 
 interface Relationship {

@@ -9,7 +9,7 @@ import { keyOfMarkName, sheetOfMarkReference } from '../sheet-layout';
 import { ReadError } from './read-error';
 import { Inflate, ZipArchive, isZip } from './zip';
 import { OoxmlBook } from './ooxml-reader';
-import { SheetJsBook } from './sheetjs-reader';
+import type { SheetJsBook } from './sheetjs-reader';
 import { TextEncoding, decodeText, looksLikeText } from './text-decoding';
 import { parseDelimited } from './csv-reader';
 import { DefinedName, SheetEntry } from './book-parts';
@@ -43,14 +43,14 @@ const EXTENSIONS: Record<string, FileFormat> = {
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 /** Opens a workbook from its bytes, or throws a ReadError saying why it cannot be read. */
-export function openWorkbook(bytes: Uint8Array, fileName: string, opts: OpenOptions = {}): WorkbookFile {
+export async function openWorkbook(bytes: Uint8Array, fileName: string, opts: OpenOptions = {}): Promise<WorkbookFile> {
   const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
   const byName = EXTENSIONS[ext];
   if (byName === undefined) throw new ReadError('unknownExtension', { ext: ext === '' ? fileName : '.' + ext });
   if (bytes.length === 0) throw new ReadError('empty');
   if (isZip(bytes)) return openZip(bytes, fileName, opts);
   if (OLE.every((b, i) => bytes[i] === b)) return openOle(bytes, fileName, byName === 'et' ? 'et' : 'xls');
-  if (isBiffStream(bytes)) return fromBook(SheetJsBook.open(bytes), { fileName, format: 'xls', bytes });
+  if (isBiffStream(bytes)) return fromBook(await sheetJs(bytes), { fileName, format: 'xls', bytes });
   if (!looksLikeText(bytes)) throw new ReadError('notSpreadsheet', { what: binaryKind(bytes) });
   const { text, encoding } = decodeText(bytes);
   const head = text.slice(0, 4096).trimStart().toLowerCase();
@@ -58,7 +58,7 @@ export function openWorkbook(bytes: Uint8Array, fileName: string, opts: OpenOpti
     // Web systems' "Excel" exports: an HTML table, or SpreadsheetML 2003 XML, saved as .xls.
     const format: FileFormat = head.includes('urn:schemas-microsoft-com:office:spreadsheet') && !head.includes('<html') ? 'xml2003' : 'html';
     if (format === 'html' && !/<table[\s>]/i.test(text)) throw new ReadError('notSpreadsheet', { what: 'text' });
-    return fromBook(SheetJsBook.open(text), { fileName, format, bytes, encoding });
+    return fromBook(await sheetJs(text), { fileName, format, bytes, encoding });
   }
   if (byName !== 'csv' && byName !== 'xls' && byName !== 'et') throw new ReadError('notSpreadsheet', { what: 'text' });
   // A CSV is one sheet named after the file (as Excel names it: at most 31 characters).
@@ -77,11 +77,11 @@ export function openWorkbook(bytes: Uint8Array, fileName: string, opts: OpenOpti
   };
 }
 
-function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): WorkbookFile {
+async function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): Promise<WorkbookFile> {
   const zip = new ZipArchive(bytes, opts.inflate ?? defaultInflate);
   const mimetype = zip.has('mimetype') ? zip.text('mimetype') ?? '' : '';
   if (mimetype.includes('opendocument.spreadsheet') || (zip.has('content.xml') && !zip.has('[Content_Types].xml'))) {
-    return fromBook(SheetJsBook.open(bytes), { fileName, format: 'ods', bytes });
+    return fromBook(await sheetJs(bytes), { fileName, format: 'ods', bytes });
   }
   if (mimetype.startsWith('application/vnd.oasis.opendocument')) throw new ReadError('notSpreadsheet', { what: 'docx' });
   let book: OoxmlBook;
@@ -90,16 +90,16 @@ function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): Workbo
   } catch (e) {
     if (e instanceof ReadError && e.code !== 'damaged') throw e;
     // Written by a program whose package the fast path does not follow: the full reader may.
-    return fromBook(SheetJsBook.open(bytes), { fileName, format: 'xlsx', bytes });
+    return fromBook(await sheetJs(bytes), { fileName, format: 'xlsx', bytes });
   }
   const format: FileFormat = book.macros ? 'xlsm' : 'xlsx';
   let fallback: SheetJsBook | undefined;
-  return withSheets({ fileName, format, bytes }, book.sheets, book.definedNames, (entry) => {
+  return withSheets({ fileName, format, bytes }, book.sheets, book.definedNames, async (entry) => {
     try {
       return book.readSheet(entry);
     } catch (e) {
       if (e instanceof ReadError && e.code !== 'damaged') throw e;
-      fallback ??= SheetJsBook.open(bytes);
+      fallback ??= await sheetJs(bytes);
       const twin = fallback.sheets.find((s) => s.name === entry.name);
       if (!twin) throw new ReadError('damaged');
       return fallback.readSheet(twin);
@@ -107,12 +107,12 @@ function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): Workbo
   });
 }
 
-function openOle(bytes: Uint8Array, fileName: string, format: 'xls' | 'et'): WorkbookFile {
+async function openOle(bytes: Uint8Array, fileName: string, format: 'xls' | 'et'): Promise<WorkbookFile> {
   // Compound files name their streams in UTF-16LE: an encrypted .xlsx is one holding EncryptionInfo.
   if (hasUtf16(bytes, 'EncryptionInfo')) throw new ReadError('password');
   if (hasUtf16(bytes, 'WordDocument')) throw new ReadError('notSpreadsheet', { what: 'doc' });
   if (!hasUtf16(bytes, 'Workbook') && !hasUtf16(bytes, 'Book')) throw new ReadError('notSpreadsheet', {});
-  return fromBook(SheetJsBook.open(bytes), { fileName, format, bytes });
+  return fromBook(await sheetJs(bytes), { fileName, format, bytes });
 }
 
 interface FileFacts {
@@ -126,7 +126,7 @@ function fromBook(book: SheetJsBook, facts: FileFacts): WorkbookFile {
   return withSheets(facts, book.sheets, book.definedNames, (e) => book.readSheet(e));
 }
 
-function withSheets(facts: FileFacts, sheets: readonly SheetEntry[], definedNames: readonly DefinedName[], read: (e: SheetEntry) => SheetGrid): WorkbookFile {
+function withSheets(facts: FileFacts, sheets: readonly SheetEntry[], definedNames: readonly DefinedName[], read: (e: SheetEntry) => SheetGrid | Promise<SheetGrid>): WorkbookFile {
   return {
     ...facts,
     sheets,
@@ -154,6 +154,13 @@ export function ledgerSheetNames(names: readonly string[], definedNames: readonl
 export function sheetNameOfFile(fileName: string): string {
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return (base.replace(/[\[\]:*?/\\]/g, '_').slice(0, 31) || 'Sheet1');
+}
+
+/** SheetJS is loaded only for the files that need it: about 0.2 s of start-up the .xlsx path never pays. */
+// (require, not import(): bundlers inline it, and Node's test runner under tsx resolves it.)
+async function sheetJs(data: Uint8Array | string): Promise<SheetJsBook> {
+  const { SheetJsBook } = require('./sheetjs-reader') as typeof import('./sheetjs-reader');
+  return SheetJsBook.open(data);
 }
 
 /** Excel 2.x–4.0 files are a bare BIFF stream (no compound file): a BOF record, 0x0009/0x0209/0x0409. */

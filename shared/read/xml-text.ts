@@ -47,14 +47,38 @@ export function decodeXstring(s: string): string {
   return t.replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** The text of a string item (`<si>`, `<is>`): its `<t>` runs joined, phonetic runs (`<rPh>`) left out. */
-export function runText(item: string): string {
-  let s = item;
-  if (s.indexOf('rPh') >= 0) s = s.replace(/<(?:[\w.-]+:)?rPh[\s>][\s\S]*?<\/(?:[\w.-]+:)?rPh>/g, '');
+/**
+ * The text of a string item (`<si>`, `<is>`) between `from` and `to`: its `<t>` runs joined, in
+ * any namespace prefix; phonetic runs (`<rPh>`, Japanese readings) left out.
+ */
+export function runText(xml: string, from = 0, to = xml.length): string {
   let out = '';
-  const re = /<(?:[\w.-]+:)?t(?:\s[^>]*)?(?:\/>|>([^<]*)<\/(?:[\w.-]+:)?t>)/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) out += m[1] ?? '';
+  for (let i = xml.indexOf('<', from); i >= 0 && i < to; i = xml.indexOf('<', i + 1)) {
+    let j = i + 1;
+    const gt = xml.indexOf('>', j);
+    if (gt < 0) break;
+    // Skip a namespace prefix: the name's characters up to a colon.
+    let k = j;
+    while (k < gt && isNameChar(xml.charCodeAt(k)) && xml.charCodeAt(k) !== 58) k++;
+    if (xml.charCodeAt(k) === 58) j = k + 1;
+    const c = xml.charCodeAt(j);
+    if (c === 114 && xml.startsWith('rPh', j) && !isNameChar(xml.charCodeAt(j + 3))) {
+      const end = xml.indexOf('rPh>', gt);
+      if (end < 0) break;
+      i = end;
+      continue;
+    }
+    if (c !== 116 || isNameChar(xml.charCodeAt(j + 1)) || xml.charCodeAt(gt - 1) === 47) continue;
+    const close = xml.indexOf('<', gt + 1);
+    if (close < 0 || close > to) break;
+    out += xml.slice(gt + 1, close);
+    i = close;
+  }
   return decodeXstring(out);
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 58;
 }
 
 /** First index of an ASCII needle in bytes at or after `from`, or -1. */

@@ -35,3 +35,16 @@ export function check(grids: SheetGrid[], opts: CheckOptions = { asOf: '2024-06'
 export function where(findings: readonly Finding[]): string[] {
   return findings.map((f) => `${f.code}@${f.sheet ?? ''}${f.row !== undefined ? '!' + (f.column ?? '') + f.row : ''}`);
 }
+
+/** Rows with trailing empties dropped and holes as null: the grid as a user sees it. */
+export function plainRows(g: SheetGrid): (Cell[] | null)[] {
+  const out = Array.from(g.rows, (r) => {
+    if (!r) return null;
+    const a = Array.from(r, (c) => (c === undefined ? null : c));
+    while (a.length && a[a.length - 1] === null) a.pop();
+    return a.length ? a : null;
+  });
+  while (out.length && out[out.length - 1] === null) out.pop();
+  return out;
+}
+
