@@ -5,7 +5,9 @@
  * marks on bad cells. Every request stays well under Excel on the web's 5 MB payload limit: blocks
  * are sized from an estimate of their bytes, and a block the host still refuses is retried smaller.
  */
-import { Cell, SheetGrid, WorkbookSource, errorCell } from '../shared/workbook';
+import { Cell, CellRange, SheetGrid, WorkbookSource, errorCell } from '../shared/workbook';
+import { ledgerSheetNames } from '../shared/read/book-parts';
+import { fillMerges, parseRange } from '../shared/read/merges';
 import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
@@ -15,6 +17,12 @@ export interface AdapterOptions {
   maxPayloadBytes?: number;
   /** Whether ExcelApi 1.9 (RangeAreas) is there, for marking scattered cells in one go. */
   rangeAreas?: boolean;
+  /**
+   * Whether ExcelApi 1.13 (getMergedAreasOrNullObject) is there: merged ranges are then read as the
+   * file reader reads them (each cell its range's top-left value). Older Excel cannot say where
+   * merges are; there the other cells of a merged range read empty (docs/decisions.md).
+   */
+  mergedAreas?: boolean;
 }
 
 /** Excel's error values, as `values` gives them: text, told apart from real text by this list. */
@@ -74,8 +82,7 @@ export class OfficeWorkbook implements WorkbookSource {
       const sheets = ctx.workbook.worksheets.load('items/name');
       const names = ctx.workbook.names.load('items/name,items/formula');
       await this.sync(ctx);
-      const ours = new Set(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => sheetOfMarkReference(String(n.formula))));
-      return sheets.items.map((s) => s.name).filter((n) => !ours.has(n));
+      return ledgerSheetNames(sheets.items.map((s) => s.name), names.items.map((n) => ({ name: n.name, ref: String(n.formula) })));
     });
   }
 
@@ -107,7 +114,12 @@ export class OfficeWorkbook implements WorkbookSource {
         block = Math.max(1, Math.min(50_000, Math.floor(this.maxBytes / Math.max(perRow, 1))));
         start += n;
       }
-      return { name, rows };
+      if (!this.opts.mergedAreas) return { name, rows };
+      const areas = used.getMergedAreasOrNullObject().load('address');
+      await this.sync(ctx);
+      const merges = areas.isNullObject ? [] : mergedRanges(areas.address);
+      fillMerges(rows, merges);
+      return { name, rows, merges };
     });
   }
 
@@ -361,3 +373,15 @@ function officeValue(v: SheetValue): string | number {
   return text(v);
 }
 
+
+/** The ranges of a RangeAreas address (`'合同台账'!C2:C3, '合同台账'!A5:B5`): sheet names may hold commas, so each range is found by its cells. */
+export function mergedRanges(address: string): CellRange[] {
+  const out: CellRange[] = [];
+  // (exec in a loop: EdgeHTML has no matchAll)
+  const re = /!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)/g;
+  for (let m = re.exec(address); m; m = re.exec(address)) {
+    const r = parseRange(m[1]!);
+    if (r) out.push(r);
+  }
+  return out;
+}

@@ -369,7 +369,7 @@ function start(): void {
     S = {
       lang,
       w: words(lang),
-      book: new OfficeWorkbook(Excel.run as unknown as ExcelRun, { rangeAreas }),
+      book: new OfficeWorkbook(Excel.run as unknown as ExcelRun, { rangeAreas, mergedAreas: Office.context.requirements.isSetSupported('ExcelApi', '1.13') }),
       client: null,
       role: null,
       grids: [],

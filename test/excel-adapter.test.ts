@@ -8,6 +8,9 @@ import { Analysis } from '../shared/analysis';
 import { readWorkbookFile } from '../cli/read-workbook';
 import { cli } from './support/cli';
 import { FakeExcel } from './support/fake-excel';
+import { rawXlsx } from './support/raw-xlsx';
+import { plainRows } from './support/grid';
+import { openWorkbook } from '../shared/read/workbook-file';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const HEADERS = ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '规格型号', '供应商', '数量', '单价', '金额', '采购方式', '变更批复', '发票号', '备注'];
@@ -65,6 +68,22 @@ describe('the Office.js adapter on a fake Excel host', function () {
     const viaCli = JSON.parse((await cli('check', SAMPLE, '--json', '--as-of', '2024-06')).out);
     const shape = (f: { code: string; sheet?: string; row?: number; column?: string }) => `${f.code} ${f.sheet}!${f.column ?? ''}${f.row ?? ''}`;
     assert.deepEqual(viaOffice.findings.map(shape), viaCli.findings.map(shape));
+  });
+
+  it('reads merged ranges as the file reader does (ExcelApi 1.13): each cell its range\'s top-left value', async () => {
+    const rows = [['合同编号', '部门', '品目名称', '数量', '单价', '采购方式'], ['HT-1', '办公室', '台式计算机', 1, 5000, '协议采购'], ['HT-2', null, '打印机', 2, 1200, '协议采购'], ['HT-3', '财务科', '扫描仪', 1, 900, null]];
+    const bytes = rawXlsx([{ name: '合同台账', rows, after: '<mergeCells count="2"><mergeCell ref="B2:B3"/><mergeCell ref="F3:F4"/></mergeCells>' }]);
+    const viaFile = await (await openWorkbook(bytes, 'm.xlsx')).readSheet('合同台账');
+    const fake = new FakeExcel();
+    // What Excel holds: the value in the top-left cell only, the ranges as merges.
+    fake.addSheet('合同台账', rows.map((r) => r.map((c) => c ?? ''))).merges = ['B2:B3', 'F3:F4'];
+    const viaOffice = await new OfficeWorkbook(runOf(fake), { mergedAreas: true }).readSheet('合同台账');
+    assert.deepEqual(plainRows(viaOffice), plainRows(viaFile));
+    assert.deepEqual(viaOffice.merges, viaFile.merges);
+    assert.equal(viaOffice.rows[2]![1], '办公室');
+    // Without ExcelApi 1.13 the other cells of a range read empty, as Excel 2016/2019 gives them.
+    const old = await new OfficeWorkbook(runOf(fake)).readSheet('合同台账');
+    assert.equal(old.rows[2]![1], null);
   });
 
   it('reads Excel error values as errors, and skips its own analysis sheets', async () => {

@@ -33,7 +33,11 @@ export class OoxmlBook {
   constructor(private readonly zip: ZipArchive) {
     const workbookPart = relationships(zip, '').find((r) => r.type.endsWith('/officeDocument'))?.target ?? (zip.has('xl/workbook.xml') ? 'xl/workbook.xml' : undefined);
     const xml = workbookPart === undefined ? undefined : zip.text(workbookPart);
-    if (xml === undefined || workbookPart === undefined) throw new ReadError('notSpreadsheet', { what: whatElse(zip) });
+    if (xml === undefined || workbookPart === undefined) {
+      // A package that says it is a spreadsheet but lacks its workbook is a damaged one.
+      const spreadsheet = zip.names().some((n) => n.toLowerCase().startsWith('xl/')) || /spreadsheetml/.test(zip.text('[Content_Types].xml') ?? '');
+      throw spreadsheet ? new ReadError('damaged') : new ReadError('notSpreadsheet', { what: whatElse(zip) });
+    }
     this.macros = zip.names().some((n) => /vbaProject\.bin$/i.test(n));
     const pr = startTags(xml, 'workbookPr')[0];
     const d1904 = pr === undefined ? undefined : attr(tagAttributes(pr), 'date1904');

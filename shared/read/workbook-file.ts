@@ -5,17 +5,17 @@
  * all call it with the file's bytes.
  */
 import { SheetGrid, WorkbookSource } from '../workbook';
-import { keyOfMarkName, sheetOfMarkReference } from '../sheet-layout';
 import { ReadError } from './read-error';
 import { Inflate, ZipArchive, isZip } from './zip';
 import { OoxmlBook } from './ooxml-reader';
 import type { SheetJsBook } from './sheetjs-reader';
 import { TextEncoding, decodeText, looksLikeText } from './text-decoding';
 import { parseDelimited } from './csv-reader';
-import { DefinedName, SheetEntry } from './book-parts';
+import { DefinedName, SheetEntry, ledgerSheetNames } from './book-parts';
 import { inflateSync } from 'fflate';
 
 export type { DefinedName, SheetEntry } from './book-parts';
+export { ledgerSheetNames } from './book-parts';
 
 export type FileFormat = 'xlsx' | 'xlsm' | 'xls' | 'et' | 'ods' | 'csv' | 'html' | 'xml2003';
 
@@ -38,6 +38,8 @@ export interface OpenOptions {
 
 const EXTENSIONS: Record<string, FileFormat> = {
   xlsx: 'xlsx', xlsm: 'xlsm', xltx: 'xlsx', xltm: 'xlsm', xls: 'xls', xlt: 'xls', et: 'et', ett: 'et', ods: 'ods', ots: 'ods', csv: 'csv', tsv: 'csv', txt: 'csv',
+  // Web systems' exports under their own names.
+  xml: 'xml2003', htm: 'html', html: 'html',
 };
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -81,6 +83,7 @@ async function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): 
   const zip = new ZipArchive(bytes, opts.inflate ?? defaultInflate);
   const mimetype = zip.has('mimetype') ? zip.text('mimetype') ?? '' : '';
   if (mimetype.includes('opendocument.spreadsheet') || (zip.has('content.xml') && !zip.has('[Content_Types].xml'))) {
+    if (/encryption-data/.test(zip.text('META-INF/manifest.xml') ?? '')) throw new ReadError('password');
     return fromBook(await sheetJs(bytes), { fileName, format: 'ods', bytes });
   }
   if (mimetype.startsWith('application/vnd.oasis.opendocument')) throw new ReadError('notSpreadsheet', { what: 'docx' });
@@ -111,7 +114,9 @@ async function openOle(bytes: Uint8Array, fileName: string, format: 'xls' | 'et'
   // Compound files name their streams in UTF-16LE: an encrypted .xlsx is one holding EncryptionInfo.
   if (hasUtf16(bytes, 'EncryptionInfo')) throw new ReadError('password');
   if (hasUtf16(bytes, 'WordDocument')) throw new ReadError('notSpreadsheet', { what: 'doc' });
-  if (!hasUtf16(bytes, 'Workbook') && !hasUtf16(bytes, 'Book')) throw new ReadError('notSpreadsheet', {});
+  if (hasUtf16(bytes, 'PowerPoint Document')) throw new ReadError('notSpreadsheet', { what: 'pptx' });
+  // A compound file named as a spreadsheet whose workbook stream cannot even be found is a broken one.
+  if (!hasUtf16(bytes, 'Workbook') && !hasUtf16(bytes, 'Book')) throw new ReadError('damaged');
   return fromBook(await sheetJs(bytes), { fileName, format, bytes });
 }
 
@@ -138,17 +143,6 @@ function withSheets(facts: FileFacts, sheets: readonly SheetEntry[], definedName
       return read(entry);
     },
   };
-}
-
-/** The sheets that may be ledgers: analysis sheets ledger-sync wrote (known by a hidden name) are not. */
-export function ledgerSheetNames(names: readonly string[], definedNames: readonly DefinedName[]): string[] {
-  const ours = new Set<string>();
-  for (const n of definedNames) {
-    if (keyOfMarkName(n.name) === null) continue;
-    const sheet = sheetOfMarkReference(n.ref.startsWith('=') ? n.ref : '=' + n.ref);
-    if (sheet !== null) ours.add(sheet);
-  }
-  return names.filter((n) => !ours.has(n));
 }
 
 export function sheetNameOfFile(fileName: string): string {

@@ -40,9 +40,13 @@ export function decodeXml(s: string): string {
   });
 }
 
-/** OOXML escapes characters XML cannot hold as `_xHHHH_` (`_x000D_` is a carriage return). */
+/**
+ * Text content as an XML parser gives it: line ends written literally are one `\n` (XML's
+ * end-of-line rule), then entities; OOXML escapes characters XML cannot hold as `_xHHHH_`
+ * (`_x000D_` is a carriage return).
+ */
 export function decodeXstring(s: string): string {
-  const t = decodeXml(s);
+  const t = decodeXml(s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n'));
   if (t.indexOf('_x') < 0) return t;
   return t.replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
@@ -69,12 +73,25 @@ export function runText(xml: string, from = 0, to = xml.length): string {
       continue;
     }
     if (c !== 116 || isNameChar(xml.charCodeAt(j + 1)) || xml.charCodeAt(gt - 1) === 47) continue;
+    if (xml.startsWith('<![CDATA[', gt + 1)) {
+      // CDATA is taken as it stands: no entities, no escapes.
+      const end = xml.indexOf(']]>', gt + 10);
+      if (end < 0 || end > to) break;
+      out += encodeCdata(xml.slice(gt + 10, end));
+      i = end;
+      continue;
+    }
     const close = xml.indexOf('<', gt + 1);
     if (close < 0 || close > to) break;
     out += xml.slice(gt + 1, close);
     i = close;
   }
   return decodeXstring(out);
+}
+
+/** CDATA text joins the other runs before they are decoded: its `&` and `_x` must survive that. */
+function encodeCdata(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/_x([0-9a-fA-F]{4})_/g, '_x005F_x$1_');
 }
 
 function isNameChar(c: number): boolean {

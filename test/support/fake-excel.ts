@@ -22,6 +22,8 @@ export interface FakeSheet {
   /** Data validation by cell address: the user's rules, or the add-in's input messages. */
   validations: Map<string, { type: string; prompt: { showPrompt: boolean; title: string; message: string } | null }>;
   frozenRows: number;
+  /** Merged ranges as A1 addresses (`C2:C3`): their other cells hold nothing, as in Excel. */
+  merges?: string[];
 }
 export interface FakeName { name: string; formula: string; visible: boolean; comment: string }
 
@@ -293,6 +295,26 @@ class RangeProxy extends Loadable {
       }
       v.forEach((row, i) => row.forEach((x, j) => put(b.row + i, b.col + j, x)));
     });
+  }
+  /** ExcelApi 1.13: the merged ranges inside this range, as one RangeAreas address, or the null object. */
+  getMergedAreasOrNullObject(): Loadable & { address: string; isNullObject: boolean } {
+    const ws = this.ws;
+    const self = this;
+    const areas = new (class extends Loadable {
+      get address(): string { return this.get('address'); }
+      get isNullObject(): boolean { return this.get('isNullObject'); }
+      load(_p: string) {
+        self.ctx.queue(20, () => {
+          const merges = ws.sheet().merges ?? [];
+          this.loaded.set('isNullObject', merges.length === 0);
+          const address = merges.map((m) => `'${ws.sheetName}'!${m}`).join(', ');
+          this.loaded.set('address', address);
+          return address.length + 20;
+        });
+        return this;
+      }
+    })();
+    return areas;
   }
   get rowIndex(): number { return this.get('rowIndex'); }
   get columnIndex(): number { return this.get('columnIndex'); }
