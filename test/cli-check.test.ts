@@ -94,6 +94,6 @@ describe('ledger-sync check', () => {
     const badRun = spawnSync(process.execPath, [bin, 'check', notXlsx], { encoding: 'utf8' });
     assert.equal(badRun.status, 2);
     assert.equal(badRun.stdout, '');
-    assert.match(badRun.stderr, /^ledger-sync: .*x\.xlsx is not an \.xlsx workbook\n$/);
+    assert.match(badRun.stderr, /^ledger-sync: .*x\.xlsx 不是表格文件（是文本文件）：请选择 .*文件\n$/);
   });
 });
