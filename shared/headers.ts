@@ -27,24 +27,58 @@ export function normaliseHeader(text: string): NormalisedHeader {
   return { key: s, unit };
 }
 
-interface SynonymHit {
+interface Synonym {
+  key: string;
   fieldIndex: number;
   synIndex: number;
 }
 
-/** Per kind: normalised synonym → the first field (table order) that lists it. */
-const SYNONYMS: Record<LedgerKind, Map<string, SynonymHit>> = Object.fromEntries(
+/** Per kind: every synonym, normalised; equality looks up the first field (table order) that lists it. */
+const SYNONYMS: Record<LedgerKind, { equal: Map<string, Synonym>; contained: Synonym[] }> = Object.fromEntries(
   LEDGER_KINDS.map((kind) => {
-    const map = new Map<string, SynonymHit>();
+    const equal = new Map<string, Synonym>();
+    const contained: Synonym[] = [];
     LEDGERS[kind].fields.forEach((field, fieldIndex) =>
       field.synonyms.forEach((syn, synIndex) => {
-        const key = normaliseHeader(syn).key;
-        if (!map.has(key)) map.set(key, { fieldIndex, synIndex });
+        const hit = { key: normaliseHeader(syn).key, fieldIndex, synIndex };
+        if (!equal.has(hit.key)) equal.set(hit.key, hit);
+        // Only synonyms of 4 characters or more match by containment (layouts.md): 金额, 日期, 名称 never do.
+        if ([...hit.key].length >= 4) contained.push(hit);
       }),
     );
-    return [kind, map];
+    // Longer contained synonyms first, then table order: `采购项目名称` is an item name before a project.
+    contained.sort((a, b) => [...b.key].length - [...a.key].length || a.fieldIndex - b.fieldIndex || a.synIndex - b.synIndex);
+    return [kind, { equal, contained }];
   }),
-) as Record<LedgerKind, Map<string, SynonymHit>>;
+) as Record<LedgerKind, { equal: Map<string, Synonym>; contained: Synonym[] }>;
+
+/** Words that make a header another figure: such a header never takes a money field by containment. */
+const OTHER_FIGURE = ['累计', '已付', '未付', '已执行', '剩余', '结余', '余额', '折旧', '净值', '残值', '调整', '不含税'];
+
+interface ColumnHit extends Synonym {
+  exact: boolean;
+}
+
+/** The one field a header names for a kind: equality first, then the longest contained synonym. */
+function matchHeader(kind: LedgerKind, key: string): ColumnHit | null {
+  const { equal, contained } = SYNONYMS[kind];
+  const fields = LEDGERS[kind].fields;
+  // A date header may end in 时间 where the synonym says 日期 (签订时间, 购置时间).
+  const asDate = key.endsWith('时间') ? key.slice(0, -2) + '日期' : null;
+  const exact = equal.get(key) ?? (asDate !== null ? dateOnly(equal.get(asDate)) : undefined);
+  if (exact) return { ...exact, exact: true };
+  const otherFigure = OTHER_FIGURE.some((w) => key.includes(w));
+  for (const syn of contained) {
+    const type = fields[syn.fieldIndex]!.type;
+    if (type === 'money' && otherFigure) continue;
+    if (key.includes(syn.key) || (asDate !== null && type === 'date' && asDate.includes(syn.key))) return { ...syn, exact: false };
+  }
+  return null;
+
+  function dateOnly(hit: Synonym | undefined): Synonym | undefined {
+    return hit && fields[hit.fieldIndex]!.type === 'date' ? hit : undefined;
+  }
+}
 
 export interface ColumnMapping {
   /** 0-based column index. */
@@ -66,10 +100,9 @@ function headerText(c: Cell | undefined): string {
   return '';
 }
 
-/** Matches one row against one kind, with the tie-breaks of ledgers.md. */
+/** Matches one row against one kind, with the precedence of ledgers.md and layouts.md. */
 export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | undefined): HeaderMatch {
-  const synonyms = SYNONYMS[kind];
-  const best = new Map<number, { col: number; synIndex: number; header: string; unit: MoneyUnit | null }>();
+  const best = new Map<number, { col: number; hit: ColumnHit; header: string; unit: MoneyUnit | null }>();
   const texts: string[] = [];
   const cells = row ?? [];
   for (let col = 0; col < cells.length; col++) {
@@ -77,11 +110,12 @@ export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | unde
     texts[col] = text;
     if (!text) continue;
     const { key, unit } = normaliseHeader(text);
-    const hit = synonyms.get(key);
+    const hit = matchHeader(kind, key);
     if (!hit) continue;
     const cur = best.get(hit.fieldIndex);
-    // Earlier synonym wins, then the leftmost column (scanning left to right keeps the leftmost).
-    if (!cur || hit.synIndex < cur.synIndex) best.set(hit.fieldIndex, { col, synIndex: hit.synIndex, header: text, unit });
+    // For one field: equality before containment, then the earlier synonym, then the leftmost column.
+    const better = !cur || (hit.exact && !cur.hit.exact) || (hit.exact === cur.hit.exact && hit.synIndex < cur.hit.synIndex);
+    if (better) best.set(hit.fieldIndex, { col, hit, header: text, unit });
   }
   const fields = new Map<string, ColumnMapping>();
   const used = new Set<number>();

@@ -149,3 +149,41 @@ describe('the user’s header-row correction (add-in dropdown)', () => {
     assert.deepEqual(fixed.ledgers.plan!.rows.map((r) => r.values.plan_id), ['JH-1']);
   });
 });
+
+describe('headers matched as layouts.md says: containment, 时间 for 日期, other figures, precedence', () => {
+  // [kind, header row, field → expected header (or null: stays unmapped)]
+  const cases: [string, LedgerKindName, string[], Record<string, string | null>][] = [
+    ['a longer header holding a synonym of 4+ characters', 'plan', ['采购项目名称', '采购计划编号'], { item_name: '采购项目名称', plan_id: '采购计划编号' }],
+    ['a contract date with its verb', 'purchase', ['合同签订日期', '合同编号'], { date: '合同签订日期', purchase_id: '合同编号' }],
+    ['时间 read as 日期 for a date field', 'purchase', ['签订时间', '合同编号'], { date: '签订时间' }],
+    ['时间 read as 日期, contained', 'asset', ['资产编号', '资产名称', '购置时间'], { acquired_date: '购置时间' }],
+    ['时间 is no 日期 for a field that is no date', 'asset_event', ['资产编号', '变动类型', '维修时间'], { date: '维修时间' }],
+    ['a bracketed unit after a contained synonym', 'asset', ['资产编号', '资产名称', '资产原值（元）'], { value: '资产原值（元）' }],
+    ['a 2-character synonym never matches by containment', 'expense', ['凭证号', '项目金额', '备用金额'], { amount: null }],
+    ['a 3-character synonym never matches by containment', 'purchase', ['合同编号', '供应商电话'], { supplier: null }],
+    ['累计折旧金额 is another figure, not the value', 'asset', ['资产编号', '资产名称', '累计折旧金额'], { value: null }],
+    ['已付合同金额 is not the contract amount', 'purchase', ['合同编号', '品目名称', '已付合同金额'], { amount: null }],
+    ['指标余额 is not the budget amount', 'budget', ['经济分类', '指标余额'], { amount: null }],
+    ['不含税成交金额 is not the amount', 'purchase', ['合同编号', '不含税成交金额'], { amount: null }],
+    ['equality beats containment for one field, wherever the columns stand', 'purchase', ['合同签订日期', '日期', '合同编号'], { date: '日期' }],
+    ['among contained headers the earlier synonym wins, then the leftmost', 'purchase', ['成交日期备注', '合同签订日期'], { date: '合同签订日期' }],
+    ['plain equality still works', 'budget', ['预算年度', '经济分类', '预算金额'], { year: '预算年度', econ_class: '经济分类', amount: '预算金额' }],
+  ];
+  for (const [what, kind, row, expected] of cases) {
+    it(`${what}: ${row.join(' | ')}`, () => {
+      const m = matchHeaderRow(kind, row);
+      for (const [field, header] of Object.entries(expected)) assert.equal(m.fields.get(field)?.header ?? null, header, field);
+    });
+  }
+
+  it('a real form\'s contract header reads as a purchase ledger', () => {
+    const g = grid('合同台账', [['序号', '合同编码', '采购项目名称', '签订时间', '合同相对人', '数量', '成交单价（元）', '成交金额（元）', '采购方式'], [1, 'HT-1', '办公桌', '2024-03-05', '某公司', 2, '600.00', '1,200.00', '询价']]);
+    const r = checkWorkbook([g], { asOf: '2024-06' });
+    assert.equal(r.sheets[0]!.kind, 'purchase');
+    assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+    const row = r.ledgers.purchase!.rows[0]!.values;
+    assert.deepEqual([row.purchase_id, row.item_name, row.date, row.supplier], ['HT-1', '办公桌', '2024-03-05', '某公司']);
+  });
+});
+
+type LedgerKindName = (typeof LEDGER_KINDS)[number];
