@@ -9,6 +9,7 @@ import { openWorkbook } from '../shared/read/workbook-file';
 import { readAllSheets } from '../shared/workbook';
 import { zlibInflate } from '../cli/read-workbook';
 import { plainRows } from './support/grid';
+import { workbookPushes } from './support/service';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const SAMPLE = path.join(FIXTURES, 'sample-2024.xlsx');
@@ -101,5 +102,12 @@ describe('analyze --out on every format', function () {
     assert.match(r.err, /没有读到任何台账，未写入/);
     assert.match(r.out, /I02/);
     assert.equal(existsSync(out), false);
+  });
+
+  it('push prepares the same ledgers, to the same content hash, from every format of one workbook', async () => {
+    const hashes = async (f: string) => (await workbookPushes(f, '2024-06')).map((p) => `${p.open.kind} ${p.open.row_count} ${p.open.content_hash}`);
+    const twin = await hashes(SAMPLE);
+    assert.equal(twin.length, 6);
+    for (const name of ['sample-2024.xls', 'sample-2024.et', 'sample-2024.ods']) assert.deepEqual(await hashes(path.join(FIXTURES, 'formats', name)), twin, name);
   });
 });
