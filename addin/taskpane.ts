@@ -5,6 +5,7 @@
  * Everything it knows about ledgers comes from shared/; everything it does to the workbook goes
  * through the one Office.js adapter (excel-adapter.ts).
  */
+import { headerBlockAt } from '../shared/sheet-form';
 import { checkWorkbook, CheckResult } from '../shared/check';
 import { readAllSheets, SheetGrid, columnLetter } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
@@ -133,7 +134,15 @@ function renderLedgers(): void {
     detail.className = 'detail';
     if (sheet) {
       const mapping = Object.entries(sheet.mapping).map(([f, col]) => `${S.lang === 'zh' ? LEDGERS[sheet.kind].fields.find((x) => x.name === f)?.zh ?? f : f}→${col}`);
-      detail.textContent = `${S.w.headerRow(sheet.header_row, sheet.data_rows)} · ${mapping.join(' ')}`;
+      const form = [S.w.headerRow(sheet.header_row, sheet.data_rows, sheet.header_rows), ...(sheet.money_unit ? [S.w.moneyUnit(sheet.money_unit)] : []), ...(sheet.footer_row ? [S.w.footer(sheet.footer_row)] : [])];
+      detail.textContent = `${form.join('，')} · ${mapping.join(' ')}`;
+    } else {
+      // A sheet that looks like a ledger but was not read: what was found, what is missing (V10).
+      const unread = S.checked!.findings.find((f) => f.code === 'V10' && f.sheet === g.name);
+      if (unread) {
+        detail.textContent = unread.message;
+        detail.classList.add('unread');
+      }
     }
     li.append(name, pick, detail);
     if (sheet) li.append(columnChoices(g, sheet.kind, sheet.header_row, sheet.mapping));
@@ -165,7 +174,8 @@ function columnChoices(g: SheetGrid, kind: LedgerKind, headerRow: number, mappin
   };
   rowLabel.append(rowSpan, rowPick);
   box.append(rowLabel);
-  const headers = (g.rows[headerRow - 1] ?? []).map((c, i) => [columnLetter(i + 1), typeof c === 'string' || typeof c === 'number' ? String(c) : ''] as const);
+  // A grouped header's columns by their own labels (the group's where a column has none).
+  const headers = headerBlockAt(g, headerRow - 1).columns.map((c, i) => [columnLetter(i + 1), c.label || c.parent] as const);
   for (const f of LEDGERS[kind].fields) {
     const label = document.createElement('label');
     const span = document.createElement('span');

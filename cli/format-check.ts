@@ -6,7 +6,7 @@ import { LEDGERS } from '../shared/ledgers';
 export interface CheckJson {
   file: string;
   as_of: string;
-  sheets: { sheet: string; kind: string; header_row: number; data_rows: number; mapping: Record<string, string>; unmapped: string[] }[];
+  sheets: { sheet: string; kind: string; header_row: number; header_rows: number; money_unit?: string; data_rows: number; mapping: Record<string, string>; unmapped: string[] }[];
   findings: Finding[];
   summary: CheckResult['summary'];
 }
@@ -19,6 +19,8 @@ export function checkJson(file: string, r: CheckResult): CheckJson {
       sheet: s.sheet,
       kind: s.kind,
       header_row: s.header_row,
+      header_rows: s.header_rows,
+      ...(s.money_unit ? { money_unit: s.money_unit } : {}),
       data_rows: s.data_rows,
       mapping: s.mapping,
       unmapped: s.unmapped,
@@ -31,7 +33,8 @@ export function checkJson(file: string, r: CheckResult): CheckJson {
 const WORDS = {
   zh: {
     asOf: '截至',
-    header: (n: number) => `表头第 ${n} 行`,
+    header: (n: number, rows: number) => (rows > 1 ? `表头第 ${n}–${n + rows - 1} 行` : `表头第 ${n} 行`),
+    unit: (u: string) => `金额单位：${u}`,
     rows: (n: number) => `${n} 行数据`,
     noLedger: '（未识别为台账）',
     sheetLevel: '整表',
@@ -42,7 +45,8 @@ const WORDS = {
   },
   en: {
     asOf: 'as of',
-    header: (n: number) => `header row ${n}`,
+    header: (n: number, rows: number) => (rows > 1 ? `header rows ${n}–${n + rows - 1}` : `header row ${n}`),
+    unit: (u: string) => `money in ${u === '万元' ? '10,000 yuan' : 'yuan'}`,
     rows: (n: number) => `${n} data rows`,
     noLedger: '(no ledger)',
     sheetLevel: 'sheet',
@@ -61,7 +65,7 @@ export function checkText(file: string, r: CheckResult, sheetOrder: string[], la
     const own = r.findings.filter((f) => f.sheet === name);
     if (info) {
       const kind = lang === 'zh' ? `${LEDGERS[info.kind].zh} ${info.kind}` : info.kind;
-      lines.push(`${name}  [${kind}]  ${w.header(info.header_row)}, ${w.rows(info.data_rows)}`);
+      lines.push(`${name}  [${kind}]  ${w.header(info.header_row, info.header_rows)}, ${w.rows(info.data_rows)}${info.money_unit ? `, ${w.unit(info.money_unit)}` : ''}`);
     } else {
       lines.push(`${name}  ${w.noLedger}`);
       for (const f of own) lines.push(`    ${f.code} ${w.severity[f.severity]}  ${f.message}`);

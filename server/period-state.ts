@@ -29,7 +29,7 @@ export async function loadPeriod(db: Db, unitId: number, period: string): Promis
     const h = JSON.parse(snap.head) as Pick<PushOpenRequest, 'source' | 'columns'>;
     const sheets = h.source.sheets.map((s, i) => {
       if (!sheetOrder.has(s.sheet)) sheetOrder.set(s.sheet, sheetOrder.size);
-      return { sheet: s.sheet, kind, header_row: s.header_row, data_rows: 0, mapping: h.columns[i] ?? {}, unmapped: [], missing: [] };
+      return { sheet: s.sheet, kind, header_row: s.header_row, header_rows: s.header_rows ?? 1, data_rows: 0, mapping: h.columns[i] ?? {}, unmapped: [], missing: [] };
     });
     ledgers[kind] = { kind, sheets, rows: await loadLedgerRows(db, kind, snap.id), findings: [] };
     snapshotOf[kind] = snap.id;

@@ -27,6 +27,11 @@ export const PushSheetSchema = z.strictObject({
   header_row: z.number().int().min(1).max(MAX_EXCEL_ROWS),
   title_year: z.number().int().min(2000).max(2100).nullable(),
   headers: z.array(z.string().max(1000)).max(MAX_EXCEL_COLUMNS),
+  // The sheet's form (layouts.md), sent only where it differs from a plain one-row header in 元.
+  header_rows: z.number().int().min(2).max(3).optional(),
+  money_unit: z.enum(['元', '万元']).optional(),
+  units: z.record(z.string().regex(/^[a-z][a-z_]{0,39}$/), z.enum(['元', '万元'])).optional(),
+  footer_row: z.number().int().min(2).max(MAX_EXCEL_ROWS).optional(),
 });
 export type PushSheet = z.infer<typeof PushSheetSchema>;
 

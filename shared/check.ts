@@ -1,7 +1,9 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
-import { detectSheet, detectSheetAs, detectSheetAtRow, withColumnChoices } from './headers';
+import { SheetDetection, bestBlock, detectSheet, detectSheetAs, detectSheetAtRow, normaliseHeader, withColumnChoices } from './headers';
+import { headerBlockAt } from './sheet-form';
+import { foldFullWidth } from './text';
 import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
@@ -61,7 +63,9 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
     const choices = options.columns?.[grid.name];
     const det = found && choices ? withColumnChoices(grid, found, choices) : found;
     if (!det) {
-      findings.push(makeFinding('I02', lang, { sheet: grid.name }));
+      // A sheet the user said is no ledger is left alone; one that looks like a ledger is V10, never I02.
+      const like = chosen === null ? null : resemblance(grid);
+      findings.push(like ? unreadFinding(grid, like, lang) : makeFinding('I02', lang, { sheet: grid.name }));
       return;
     }
     const parsed = readLedgerSheet(grid, det, { ref, lang });
@@ -70,7 +74,18 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
     byKind.set(det.kind, list);
   });
 
-  asOf ??= latestMonthEnd(byKind) ?? monthEnd(options.today ?? new Date());
+  asOf ??= latestMonthEnd(byKind);
+  if (asOf === null) {
+    // Never silently from the clock: I04 says so (layouts.md).
+    asOf = monthEnd(options.today ?? new Date());
+    findings.push(makeFinding('I04', lang, { value: asOf }));
+    if (options.year === undefined) {
+      for (const kind of ['plan', 'budget'] as const) {
+        const first = byKind.get(kind)?.find((p) => p.titleYear === null && !p.fields.some((f) => f.spec.name === 'year'));
+        if (first) findings.push(makeFinding('I04', lang, { ledger: kind, sheet: first.info.sheet, field: 'year', value: asOf.slice(0, 4) }));
+      }
+    }
+  }
 
   const ledgers: Partial<Record<LedgerKind, ValidatedLedger>> = {};
   const sheets: LedgerSheet[] = [];
@@ -125,4 +140,60 @@ function latestMonthEnd(byKind: Map<LedgerKind, ParsedSheet[]>): IsoDate | null 
 
 function monthEnd(d: Date): IsoDate {
   return lastDayOfMonth(d.getFullYear(), d.getMonth() + 1);
+}
+
+/**
+ * Whether a sheet that is read as no ledger resembles one (layouts.md, V10): its best header maps a
+ * key field of a kind and three of its fields in all, or its name or title holds the kind's hint and
+ * the header maps two of its fields. The kind that maps the most fields is the one it resembles.
+ */
+export function resemblance(grid: SheetGrid): SheetDetection | null {
+  const blocks = Array.from({ length: Math.min(10, grid.rows.length) }, (_, r) => headerBlockAt(grid, r));
+  let best: SheetDetection | null = null;
+  for (const kind of LEDGER_KINDS) {
+    const top = bestBlock(kind, blocks);
+    if (!top) continue;
+    const n = top.match.fields.size;
+    const keys = LEDGERS[kind].keyFields.filter((k) => top.match.fields.has(k)).length;
+    const hinted = LEDGERS[kind].sheetHints.some((h) => titleText(grid, top.headerIndex).includes(h.toLowerCase()));
+    if (!((keys >= 1 && n >= 3) || (hinted && n >= 2))) continue;
+    if (!best || n > best.match.fields.size) best = top;
+  }
+  return best;
+}
+
+/** The sheet's name and the text of the rows above its header, for hints. */
+function titleText(grid: SheetGrid, headerIndex: number): string {
+  const parts = [grid.name];
+  for (let r = 0; r < headerIndex; r++) for (const c of grid.rows[r] ?? []) if (typeof c === 'string') parts.push(c);
+  return foldFullWidth(parts.join(' ')).toLowerCase();
+}
+
+function unreadFinding(grid: SheetGrid, det: SheetDetection, lang: Lang) {
+  const spec = LEDGERS[det.kind];
+  const missing = spec.keyFields.filter((k) => !det.match.fields.has(k));
+  const found = spec.fields.filter((f) => det.match.fields.has(f.name)).map((f) => f.name);
+  const near = nearestHeaders(det.match.unmapped, missing.flatMap((k) => spec.fields.find((f) => f.name === k)!.synonyms));
+  return makeFinding('V10', lang, { ledger: det.kind, sheet: grid.name, row: det.headerIndex + 1, field: missing[0] }, { found, missing, near });
+}
+
+/** Up to three unmapped headers sharing the most characters with the missing fields' synonyms. */
+function nearestHeaders(unmapped: string[], synonyms: string[]): string[] {
+  const keys = synonyms.map((s) => new Set(normaliseHeader(s).key));
+  const score = (h: string) => {
+    const chars = new Set(normaliseHeader(h).key);
+    let best = 0;
+    for (const k of keys) {
+      let shared = 0;
+      for (const ch of chars) if (k.has(ch)) shared++;
+      best = Math.max(best, (2 * shared) / (chars.size + k.size || 1));
+    }
+    return best;
+  };
+  return unmapped
+    .map((h, i) => ({ h, i, s: score(h) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .slice(0, 3)
+    .map((x) => x.h);
 }

@@ -1,5 +1,5 @@
 /** The finding shape of contracts.md, severities of rules.md, and the bilingual messages. */
-import { LedgerKind, fieldSpec } from './ledgers';
+import { LEDGERS, LedgerKind, fieldSpec } from './ledgers';
 import { ENUMS } from './enums';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -7,7 +7,7 @@ export type Lang = 'zh' | 'en';
 
 export const SEVERITY = {
   V00: 'error', V01: 'error', V02: 'error', V03: 'error', V04: 'error', V05: 'error',
-  V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', I01: 'info', I02: 'info',
+  V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', V10: 'error', I01: 'info', I02: 'info', I03: 'info', I04: 'info',
   P01: 'error', P02: 'error', P03: 'error', P04: 'error', P05: 'error', P06: 'error', P07: 'info', P08: 'error',
   P09: 'warning', P10: 'warning', P11: 'info',
   A01: 'error', A02: 'error', A03: 'warning', A04: 'warning', A05: 'warning', A06: 'error', A07: 'warning',
@@ -38,12 +38,23 @@ export interface MessageArgs {
   alsoFields?: string[];
   /** The column's header as the clerk wrote it, named in the message instead of the field's label. */
   header?: string;
+  /** V10: the fields whose columns were found, the key fields missing, the unmapped headers nearest to them. */
+  found?: string[];
+  missing?: string[];
+  near?: string[];
 }
 
 type Template = (f: Finding, label: string, a: MessageArgs) => string;
 
 const q = (s: string | undefined) => `“${s ?? ''}”`;
 const methodZh = (v: string | undefined) => (v && (ENUMS.method as Record<string, { zh: string }>)[v]?.zh) ?? v ?? '';
+
+const kindZh = (f: Finding) => (f.ledger ? LEDGERS[f.ledger].zh : '台账');
+const kindEn = (f: Finding) => (f.ledger ? `a ${f.ledger}` : 'a');
+/** A header as one line: its line breaks shown as spaces. */
+const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+const labelsZh = (f: Finding, names: string[] | undefined) => (names ?? []).map((n) => `“${f.ledger ? fieldSpec(f.ledger, n)?.zh ?? n : n}”`).join('、');
+const labelsEn = (f: Finding, names: string[] | undefined) => (names ?? []).map((n) => `"${f.ledger ? fieldSpec(f.ledger, n)?.en ?? n : n}"`).join(', ');
 
 const ZH: Record<FindingCode, Template> = {
   V00: (_f, l) => `缺少必填列“${l}”，本表数据行未校验`,
@@ -58,6 +69,9 @@ const ZH: Record<FindingCode, Template> = {
   V09: (f, l) => `“${l}”日期 ${f.value} 超出合理范围（${f.expected}）`,
   I01: () => '小计/合计行，已跳过',
   I02: () => '未识别为台账：前 10 行中没有任何台账的关键列',
+  V10: (f, _l, a) => `看起来是${kindZh(f)}，但未能读取：缺少关键列${labelsZh(f, a.missing)}；已识别的列：${labelsZh(f, a.found) || '无'}${a.near?.length ? `；最接近的未识别表头：${a.near.map(oneLine).map((h) => `“${h}”`).join('、')}` : ''}。请修改表头，或在加载项中更正列对应后再检查`,
+  I03: () => '表尾（签字、说明）从此行开始，不作为数据读取',
+  I04: (f) => (f.field === 'year' ? `${kindZh(f)}的年度取自当前日期（${f.value}）：表中、标题和选项都没有给出年度，请用 --year 指定` : `截至日期取自当前日期（${f.value}）：工作簿中没有可读的日期，请用 --as-of 指定`),
   P01: (f) => (f.value ? `计划编号 ${f.value} 不存在（无计划采购）` : '找不到对应的采购计划（无计划采购）'),
   P02: (f) => `品目与计划不符：${f.value}，计划为 ${f.expected}`,
   P03: (f) => `累计采购数量 ${f.value} 超过计划数量 ${f.expected?.replace('<= ', '')}`,
@@ -96,6 +110,9 @@ const EN: Record<FindingCode, Template> = {
   V09: (f, l) => `"${l}" date ${f.value} is out of range (${f.expected})`,
   I01: () => 'subtotal/total row, skipped',
   I02: () => 'no header row (first 10 rows) maps the key fields of any kind',
+  V10: (f, _l, a) => `looks like ${kindEn(f)} ledger but was not read: key column(s) ${labelsEn(f, a.missing)} not found; columns found: ${labelsEn(f, a.found) || 'none'}${a.near?.length ? `; nearest unmapped headers: ${a.near.map(oneLine).map((h) => `"${h}"`).join(', ')}` : ''}. Rename the header, or correct the column mapping in the add-in, and check again`,
+  I03: () => 'the footer (signatures, notes) starts here: not read as data',
+  I04: (f) => (f.field === 'year' ? `the ${f.ledger ?? ''} ledger's year was taken from the current date (${f.value}): no column, title or option gave one; give it with --year` : `the as-of date was taken from the current date (${f.value}): the workbook has no readable date; give it with --as-of`),
   P01: (f) => (f.value ? `plan_id ${f.value} does not exist (purchase without a plan)` : 'no plan line matches this purchase (purchase without a plan)'),
   P02: (f) => `item differs from the plan line: ${f.value}, planned ${f.expected}`,
   P03: (f) => `cumulative quantity ${f.value} of the plan line exceeds the plan quantity ${f.expected?.replace('<= ', '')}`,

@@ -3,6 +3,7 @@ import { foldFullWidth } from './text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from './ledgers';
 import { Cell, SheetGrid } from './workbook';
 import { MoneyUnit } from './values';
+import { HeaderBlock, HeaderColumn, headerBlockAt } from './sheet-form';
 
 /** How many rows from the top may hold the header. */
 export const HEADER_SCAN_ROWS = 10;
@@ -102,16 +103,29 @@ function headerText(c: Cell | undefined): string {
 
 /** Matches one row against one kind, with the precedence of ledgers.md and layouts.md. */
 export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | undefined): HeaderMatch {
+  return matchHeaderColumns(kind, Array.from(row ?? [], (c) => ({ label: headerText(c), parent: '' })));
+}
+
+/**
+ * Matches a header block's columns against one kind: each column by its own label first, then by
+ * its group's label joined to it (`价值` + `原值`), then by the group's label alone when it has none
+ * of its own. A bracketed unit of the label, else of the group, is the column's unit.
+ */
+export function matchHeaderColumns(kind: LedgerKind, columns: readonly HeaderColumn[]): HeaderMatch {
   const best = new Map<number, { col: number; hit: ColumnHit; header: string; unit: MoneyUnit | null }>();
   const texts: string[] = [];
-  const cells = row ?? [];
-  for (let col = 0; col < cells.length; col++) {
-    const text = headerText(cells[col]);
+  for (let col = 0; col < columns.length; col++) {
+    const { label, parent } = columns[col]!;
+    const text = label || parent;
     texts[col] = text;
     if (!text) continue;
-    const { key, unit } = normaliseHeader(text);
-    const hit = matchHeader(kind, key);
+    const own = normaliseHeader(label);
+    const group = parent ? normaliseHeader(parent) : null;
+    let hit = label ? matchHeader(kind, own.key) : null;
+    if (!hit && group && label) hit = matchHeader(kind, group.key + own.key);
+    if (!hit && group && !label) hit = matchHeader(kind, group.key);
     if (!hit) continue;
+    const unit = own.unit ?? group?.unit ?? null;
     const cur = best.get(hit.fieldIndex);
     // For one field: equality before containment, then the earlier synonym, then the leftmost column.
     const better = !cur || (hit.exact && !cur.hit.exact) || (hit.exact === cur.hit.exact && hit.synIndex < cur.hit.synIndex);
@@ -132,21 +146,26 @@ export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | unde
 
 export interface SheetDetection {
   kind: LedgerKind;
-  /** 0-based index of the header row in the grid. */
+  /** 0-based index of the header (block's first) row in the grid. */
   headerIndex: number;
+  /** The header block: its height and each column's labels. */
+  block: HeaderBlock;
   match: HeaderMatch;
+}
+
+/** The header blocks that may start in each of the first rows (layouts.md: blocks compete with single rows). */
+function candidateBlocks(grid: SheetGrid): HeaderBlock[] {
+  const out: HeaderBlock[] = [];
+  for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) out.push(headerBlockAt(grid, r));
+  return out;
 }
 
 /** The sheet's ledger kind and header row, or null when no kind's key fields are found (I02). */
 export function detectSheet(grid: SheetGrid): SheetDetection | null {
   const candidates: SheetDetection[] = [];
-  const scan = Math.min(HEADER_SCAN_ROWS, grid.rows.length);
+  const blocks = candidateBlocks(grid);
   for (const kind of LEDGER_KINDS) {
-    let top: SheetDetection | null = null;
-    for (let r = 0; r < scan; r++) {
-      const match = matchHeaderRow(kind, grid.rows[r]);
-      if (!top || match.fields.size > top.match.fields.size) top = { kind, headerIndex: r, match };
-    }
+    const top = bestBlock(kind, blocks);
     if (top && LEDGERS[kind].keyFields.every((k) => top.match.fields.has(k))) candidates.push(top);
   }
   if (candidates.length === 0) return null;
@@ -162,13 +181,23 @@ export function detectSheet(grid: SheetGrid): SheetDetection | null {
   return winner;
 }
 
+/** A kind's best header block: the most fields mapped, the upper block on a tie. */
+export function bestBlock(kind: LedgerKind, blocks: readonly HeaderBlock[]): SheetDetection | null {
+  let top: SheetDetection | null = null;
+  for (const block of blocks) {
+    const match = matchHeaderColumns(kind, block.columns);
+    if (!top || match.fields.size > top.match.fields.size) top = { kind, headerIndex: block.index, block, match };
+  }
+  return top;
+}
+
 /**
  * The user's column corrections (the add-in's dropdowns) applied to a detection: a field moved to
  * another column (by letter), or (null) to none. A column maps one field: whichever field had it loses it.
  */
 export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices: Record<string, string | null>): SheetDetection {
   const fields = new Map(det.match.fields);
-  const header = grid.rows[det.headerIndex] ?? [];
+  const header = det.block.columns;
   for (const [field, letter] of Object.entries(choices)) {
     if (!LEDGERS[det.kind].fields.some((f) => f.name === field)) continue;
     fields.delete(field);
@@ -177,11 +206,12 @@ export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices:
     for (const ch of letter) col = col * 26 + ch.charCodeAt(0) - 64;
     col -= 1;
     for (const [other, m] of fields) if (m.col === col) fields.delete(other);
-    const text = headerText(header[col]);
-    fields.set(field, { col, header: text, unit: normaliseHeader(text).unit });
+    const h = header[col];
+    const text = h ? h.label || h.parent : '';
+    fields.set(field, { col, header: text, unit: normaliseHeader(text).unit ?? (h?.parent ? normaliseHeader(h.parent).unit : null) });
   }
   const used = new Set([...fields.values()].map((m) => m.col));
-  const unmapped = header.map(headerText).filter((t, col) => t && !used.has(col));
+  const unmapped = header.map((h) => h.label || h.parent).filter((t, col) => t && !used.has(col));
   // Field order as the ledger lists them, as matchHeaderRow gives it.
   const ordered = new Map(LEDGERS[det.kind].fields.filter((f) => fields.has(f.name)).map((f) => [f.name, fields.get(f.name)!]));
   return { ...det, match: { fields: ordered, unmapped } };
@@ -190,20 +220,17 @@ export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices:
 /** The sheet read with its header in the row the user chose (0-based), as the kind chosen or the best-matching one there. */
 export function detectSheetAtRow(grid: SheetGrid, headerIndex: number, kind?: LedgerKind): SheetDetection | null {
   let best: SheetDetection | null = null;
+  const block = headerBlockAt(grid, headerIndex);
   for (const k of kind ? [kind] : LEDGER_KINDS) {
-    const match = matchHeaderRow(k, grid.rows[headerIndex]);
-    if (match.fields.size > 0 && (!best || match.fields.size > best.match.fields.size)) best = { kind: k, headerIndex, match };
+    const match = matchHeaderColumns(k, block.columns);
+    if (match.fields.size > 0 && (!best || match.fields.size > best.match.fields.size)) best = { kind: k, headerIndex, block, match };
   }
   return best;
 }
 
-/** The sheet read as the kind the user chose (a correction in the add-in): its best header row for that kind. */
+/** The sheet read as the kind the user chose (a correction in the add-in): its best header block for that kind. */
 export function detectSheetAs(grid: SheetGrid, kind: LedgerKind): SheetDetection | null {
-  let top: SheetDetection | null = null;
-  for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) {
-    const match = matchHeaderRow(kind, grid.rows[r]);
-    if (!top || match.fields.size > top.match.fields.size) top = { kind, headerIndex: r, match };
-  }
+  const top = bestBlock(kind, candidateBlocks(grid));
   return top && top.match.fields.size > 0 ? top : null;
 }
 

@@ -32,7 +32,13 @@ function trimRow(cells: ReadonlyArray<Cell>): Cell[] {
 }
 
 function pushSheet(l: SheetLayout): PushSheet {
-  return { sheet: l.sheet, header_row: l.headerRow, title_year: l.titleYear, headers: l.headers };
+  const s: PushSheet = { sheet: l.sheet, header_row: l.headerRow, title_year: l.titleYear, headers: l.headers };
+  // Only what differs from a plain sheet: pushes of plain sheets keep their content hashes.
+  if ((l.headerRows ?? 1) > 1) s.header_rows = l.headerRows;
+  if (l.moneyUnit) s.money_unit = l.moneyUnit;
+  if (l.units && Object.keys(l.units).length > 0) s.units = l.units;
+  if (l.footerRow) s.footer_row = l.footerRow;
+  return s;
 }
 
 function lettersOf(mapping: Record<string, number>): Record<string, string> {
@@ -128,7 +134,9 @@ export function preparePushes(
     const rows: Cell[][] = [];
     const sourceRows: [number, number][] = [];
     layouts.forEach((l, i) => {
-      for (const r of rowsBelowHeader(byName.get(l.sheet)!, l.headerRow)) {
+      // Rows below the header block, up to the footer's first row (where the service says I03).
+      for (const r of rowsBelowHeader(byName.get(l.sheet)!, l.headerRow - 1 + (l.headerRows ?? 1))) {
+        if (l.footerRow && r.row > l.footerRow) break;
         rows.push(trimRow(r.cells));
         sourceRows.push([i, r.row]);
       }
@@ -181,7 +189,10 @@ function layoutsOf(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>): 
   return open.source.sheets.map((s, i) => {
     const mapping: Record<string, number> = {};
     for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
-    return { sheet: s.sheet, kind: open.kind, headerRow: s.header_row, titleYear: s.title_year, headers: s.headers, mapping };
+    return {
+      sheet: s.sheet, kind: open.kind, headerRow: s.header_row, headerRows: s.header_rows ?? 1, moneyUnit: s.money_unit ?? null,
+      units: s.units ?? {}, footerRow: s.footer_row ?? null, titleYear: s.title_year, headers: s.headers, mapping,
+    };
   });
 }
 

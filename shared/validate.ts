@@ -5,6 +5,7 @@
 import { LEDGERS, LedgerKind, FieldSpec, REFERENCE_FIELDS, mayBeNegative } from './ledgers';
 import { Finding, FindingCode, Lang, MessageArgs, SEVERITY, rememberArgs, renderMessage } from './findings';
 import { SheetDetection, normaliseHeader, titleYear } from './headers';
+import { footerIndex, sheetMoneyUnit } from './sheet-form';
 import { FieldValue, MoneyUnit, isEmptyCell, parseCell, rawText } from './values';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { Fen, amountMinusProduct, fenToYuanString, productFen } from './money';
@@ -26,8 +27,14 @@ export interface LedgerRow {
 export interface LedgerSheet {
   sheet: string;
   kind: LedgerKind;
-  /** Excel row number of the header. */
+  /** Excel row number of the header (its block's first row). */
   header_row: number;
+  /** Rows in the header block: 1, or 2–3 under grouped columns. */
+  header_rows: number;
+  /** The money unit a unit line of the sheet set (`万元`), when one did. */
+  money_unit?: MoneyUnit;
+  /** Excel row number where the sheet's footer begins, when it has one. */
+  footer_row?: number;
   data_rows: number;
   /** field → column letter. */
   mapping: Record<string, string>;
@@ -66,15 +73,32 @@ export interface ParsedSheet {
   fields: MappedField[];
 }
 
-const TOTAL_RE = /^\s*(小计|合计|总计|total|本页小计\s*$)/i;
-/** First characters a total row's text can start with (after spaces): a cheap test before the regex. */
+// A subtotal or total: text that starts with 小计/合计/总计/Total, ends with 小计/合计 (办公室小计,
+// 合计：), or reads 本页小计 (layouts.md).
+const TOTAL_START = /^\s*(小计|合计|总计|total)/i;
+const TOTAL_END = /(小计|合计)[\s:：]*$/;
+/** First characters a total row's text can start with (after spaces): a cheap test before the regexes. */
 const TOTAL_FIRST = new Set(['小', '合', '总', '本', 't', 'T', ' ', '\t', '\n', '\r', '\u3000', '\u00a0']);
 
 function isTotalRow(cells: ReadonlyArray<Cell>): boolean {
   for (const c of cells) {
-    if (typeof c === 'string' && TOTAL_FIRST.has(c.charAt(0)) && TOTAL_RE.test(c)) return true;
+    if (typeof c !== 'string') continue;
+    if (TOTAL_FIRST.has(c.charAt(0)) && TOTAL_START.test(c)) return true;
+    if (c.length >= 2 && TOTAL_END.test(c)) return true;
   }
   return false;
+}
+
+/** A row whose every non-empty cell is its column's header label again (a sheet pasted page by page). */
+function repeatsHeader(cells: ReadonlyArray<Cell>, labels: readonly string[]): boolean {
+  let any = false;
+  for (let c = 0; c < cells.length; c++) {
+    const v = cells[c];
+    if (isEmptyCell(v ?? null)) continue;
+    if (typeof v !== 'string' || labels[c] === undefined || normaliseHeader(v).key !== labels[c]) return false;
+    any = true;
+  }
+  return any;
 }
 
 function isEmptyRow(cells: ReadonlyArray<Cell> | undefined): boolean {
@@ -99,11 +123,19 @@ export function makeFinding(
 export interface SheetLayout {
   sheet: string;
   kind: LedgerKind;
-  /** Excel row number of the header. */
+  /** Excel row number of the header (its block's first row). */
   headerRow: number;
+  /** Rows in the header block (1 when absent). */
+  headerRows?: number;
+  /** The unit line's money unit, if the sheet has one. */
+  moneyUnit?: MoneyUnit | null;
+  /** Money unit of each mapped money field whose unit is not 元: its header's, its group's or the unit line's. */
+  units?: Record<string, MoneyUnit>;
+  /** Excel row number where the footer begins (制表人 …), if any: no row from there on is data. */
+  footerRow?: number | null;
   /** The year written in a title above the header, if any. */
   titleYear: number | null;
-  /** Header texts by 0-based column. */
+  /** Header labels by 0-based column (a grouped column's own label, else its group's). */
   headers: string[];
   /** field → 0-based column: detected, or as the user corrected it in the add-in. */
   mapping: Record<string, number>;
@@ -116,15 +148,27 @@ export interface SourceRow {
 }
 
 export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLayout {
-  const header = grid.rows[det.headerIndex] ?? [];
   const mapping: Record<string, number> = {};
   for (const [field, m] of det.match.fields) mapping[field] = m.col;
+  const moneyUnit = sheetMoneyUnit(grid, det.block, new Set(Object.values(mapping)));
+  const units: Record<string, MoneyUnit> = {};
+  for (const f of LEDGERS[det.kind].fields) {
+    const m = det.match.fields.get(f.name);
+    // A header's own unit wins over the unit line; quantities are never scaled.
+    const unit = m && f.type === 'money' ? m.unit ?? moneyUnit : null;
+    if (unit && unit !== '元') units[f.name] = unit;
+  }
+  const footer = footerIndex(grid, det.headerIndex + det.block.rows);
   return {
     sheet: grid.name,
     kind: det.kind,
     headerRow: det.headerIndex + 1,
+    headerRows: det.block.rows,
+    moneyUnit,
+    units,
+    footerRow: footer === null ? null : footer + 1,
     titleYear: titleYear(grid, det.headerIndex),
-    headers: Array.from(header, (c) => (c === null || c === undefined ? '' : rawText(c).trim())),
+    headers: det.block.columns.map((c) => c.label || c.parent),
     mapping,
   };
 }
@@ -139,7 +183,7 @@ export function* rowsBelowHeader(grid: SheetGrid, headerRow: number): Generator<
 
 /** Reads one recognised ledger sheet: parses every mapped cell; V00–V04 and I01 come from here. */
 export function readLedgerSheet(grid: SheetGrid, det: SheetDetection, opts: ReadOptions): ParsedSheet {
-  return readLedgerRows(layoutOfDetection(grid, det), rowsBelowHeader(grid, det.headerIndex + 1), opts);
+  return readLedgerRows(layoutOfDetection(grid, det), rowsBelowHeader(grid, det.headerIndex + det.block.rows), opts);
 }
 
 /** The same reading for rows that arrive without their sheet (a push to the service). */
@@ -153,7 +197,7 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     const letter = columnLetter(col + 1);
     const header = layout.headers[col] ?? '';
     mapping[field.name] = letter;
-    fields.push({ spec: field, col, letter, header, unit: normaliseHeader(header).unit ?? '元' });
+    fields.push({ spec: field, col, letter, header, unit: layout.units?.[field.name] ?? normaliseHeader(header).unit ?? '元' });
   }
   const mappedCols = new Set(Object.values(layout.mapping));
   const unmapped = layout.headers.filter((h, col) => h !== '' && !mappedCols.has(col));
@@ -162,6 +206,9 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     sheet: layout.sheet,
     kind: layout.kind,
     header_row: layout.headerRow,
+    header_rows: layout.headerRows ?? 1,
+    ...(layout.moneyUnit ? { money_unit: layout.moneyUnit } : {}),
+    ...(layout.footerRow ? { footer_row: layout.footerRow } : {}),
     data_rows: 0,
     mapping,
     unmapped,
@@ -178,8 +225,18 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
   // Every row's values start as a copy of this: one shape for all rows, no property added one by one.
   const template: Record<string, FieldValue | null> = {};
   for (const mf of fields) template[mf.spec.name] = null;
+  const footerRow = layout.footerRow ?? Infinity;
+  const dataCols = fields.map((f) => f.col);
+  const labels = layout.headers.map((h) => normaliseHeader(h).key);
   for (const { row, cells } of rows) {
+    if (row >= footerRow) {
+      // The footer (制表人, 审核人, 填表说明 …) is no data: one I03 where it begins.
+      if (row === footerRow) sheetFindings.push(makeFinding('I03', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row }));
+      continue;
+    }
     if (isEmptyRow(cells)) continue;
+    // A template's pre-numbered rows (序号 1, 2, 3 … and nothing else) and a header repeated page by page.
+    if (dataCols.every((c) => isEmptyCell(cells[c] ?? null)) || repeatsHeader(cells, labels)) continue;
     if (isTotalRow(cells)) {
       sheetFindings.push(makeFinding('I01', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row }));
       continue;

@@ -25,10 +25,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NAME_HELPER = 'globalThis.__name = (f) => f;';
 
 /** Runs in the page: the fake workbook on the sample, and Office / Excel as the pane expects them. */
-function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][] }[]): void {
+function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][]; merges?: string[] }[], maxMinor: number): void {
   const g = window as unknown as Record<string, any>;
   const fake = new lib.FakeExcel();
-  for (const sh of data) fake.addSheet(sh.name, sh.rows);
+  for (const sh of data) fake.addSheet(sh.name, sh.rows).merges = sh.merges;
   const settings = new Map<string, unknown>();
   g.__fake = fake;
   g.Excel = { run: fake.run };
@@ -37,7 +37,8 @@ function installFake(lib: { FakeExcel: new () => any }, data: { name: string; ro
     onReady: (cb: (i: { host: string }) => void) => Promise.resolve(cb({ host: 'Excel' })),
     context: {
       displayLanguage: 'zh-CN',
-      requirements: { isSetSupported: (_s: string, v: string) => Number(v) <= 1.9 },
+      // ExcelApi 1.x up to 1.maxMinor (versions compare by their minor number: 1.13 is after 1.9).
+      requirements: { isSetSupported: (_s: string, v: string) => Number(v.split('.')[1] ?? 0) <= maxMinor },
       document: { settings: { get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), saveAsync: () => undefined } },
     },
   };
@@ -82,17 +83,52 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
   });
 
   /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
-  async function panePage(): Promise<Page> {
+  async function panePage(data = sheets, maxMinor = 9): Promise<Page> {
     const p = await browser.newPage({ viewport: { width: 360, height: 900 } });
     await p.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
     // One script (no eval: the service's CSP forbids it): the fake's code, then the host set up on the sample.
-    await p.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(sheets)});` });
+    await p.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(data)}, ${maxMinor});` });
     p.on('pageerror', (e) => console.error('      page error:', e.message));
     return p;
   }
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const fake = <T>(fn: string) => page.evaluate(`(${fn})(window.__fake)`) as Promise<T>;
+
+  it('shows a grouped header block with its unit and footer, a sheet not read (V10), and reads it once corrected', async () => {
+    // An Excel with ExcelApi 1.13 (merged ranges): an asset register under a two-row header in 万元, and
+    // a register whose id column is called 卡片号码, which no synonym names.
+    const form = [
+      { name: '固定资产台账', merges: ['C2:D2', 'A2:A3', 'B2:B3', 'E2:E3'], rows: [['单位：万元'], ['资产编号', '资产名称', '价值', '', '取得日期'], ['', '', '原值', '累计折旧', ''], ['ZC-1', '台式计算机', 0.5, 0.1, '2024-03-05'], ['制表人：张三']] },
+      { name: '资产卡片', rows: [['卡片号码', '资产名称', '原值', '取得日期'], ['ZC-9', '打印机', 3000, '2024-04-01']] },
+    ];
+    const p = await panePage(form, 13);
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', s.tokens.clerkA);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#connect-msg.ok');
+      await p.fill('#period', '2024-06');
+      await p.click('#scan-btn');
+      await p.waitForSelector('#ledger-list li');
+      const grouped = p.locator('#ledger-list li').nth(0).locator('.detail');
+      assert.match(await grouped.textContent() ?? '', /表头第 2–3 行（分组表头），1 行数据，金额单位：万元，表尾自第 5 行起/);
+      const unread = p.locator('#ledger-list li').nth(1).locator('.detail.unread');
+      assert.match(await unread.textContent() ?? '', /看起来是固定资产台账，但未能读取：缺少关键列“资产编号”.*最接近的未识别表头：“卡片号码”/);
+      assert.match(await p.textContent('#findings-summary') ?? '', /^1 个错误/);
+      await p.screenshot({ path: path.join(SHOTS, 'form-1-grouped-and-unread.png'), fullPage: true });
+      // The clerk says what the sheet is and which column holds the id: it is read, the error gone.
+      await p.locator('#ledger-list li').nth(1).locator('select.kind').selectOption('asset');
+      await p.locator('#ledger-list li').nth(1).locator('details.columns summary').click();
+      await p.locator('#ledger-list li').nth(1).locator('select[data-field="asset_id"]').selectOption('A');
+      await p.waitForFunction(() => /^0 个错误/.test(document.querySelector('#findings-summary')?.textContent ?? ''));
+      assert.match(await p.locator('#ledger-list li').nth(1).locator('.detail').textContent() ?? '', /表头第 1 行，1 行数据/);
+      await p.screenshot({ path: path.join(SHOTS, 'form-2-corrected.png'), fullPage: true });
+    } finally {
+      await p.close();
+    }
+  });
 
   it('walks a clerk through connect, ledgers, validate, push and analysis', async () => {
     await page.goto(`${url}/addin/taskpane.html`);

@@ -60,7 +60,11 @@ describe('ledger-sync check', () => {
     const r = await cli('check', file, '--json');
     assert.equal(r.code, 0);
     const json = JSON.parse(r.out);
-    assert.deepEqual(json.summary, { error: 0, warning: 0, info: 1 });
+    // I01 for the total, I04: no dated row and no --as-of, so the as-of date came from the clock.
+    assert.deepEqual(json.findings.map((f: { code: string }) => f.code), ['I04', 'I01']);
+    assert.deepEqual(json.summary, { error: 0, warning: 0, info: 2 });
+    const dated = JSON.parse((await cli('check', file, '--json', '--as-of', '2024-06')).out);
+    assert.deepEqual(dated.findings.map((f: { code: string }) => f.code), ['I01'], 'no I04 when --as-of gives it');
   });
 
   const bad: [string, string[], RegExp][] = [

@@ -121,7 +121,9 @@ describe('the user’s column corrections (add-in dropdowns)', () => {
 
   it('maps a field the headers did not name, moves one, and unmaps one', () => {
     const auto = checkWorkbook([purchases], { asOf: '2024-06' });
-    assert.deepEqual(auto.findings.map((f) => f.code), ['I02'], '品名 is no synonym of item_name, a key field: no ledger found');
+    // 品名 is no synonym of item_name, a key field: not read, and said so (V10), naming 品名 as the nearest header.
+    assert.deepEqual(auto.findings.map((f) => f.code), ['V10']);
+    assert.match(auto.findings[0]!.message, /看起来是采购执行，但未能读取：缺少关键列“品目名称”.*最接近的未识别表头：“品名”/);
     const kinds = { 合同台账: 'purchase' as const };
     const asKind = checkWorkbook([purchases], { asOf: '2024-06', kinds });
     assert.equal(asKind.sheets[0]!.mapping.item_name, undefined);
