@@ -17,10 +17,10 @@ export const ENUMS: Record<EnumName, Record<string, { zh: string; en: string; al
     other: { zh: '其他', en: 'other', also: [] },
   },
   asset_status: {
-    in_use: { zh: '在用', en: 'in use', also: ['正常使用', '使用中', '在用中'] },
+    in_use: { zh: '在用', en: 'in use', also: ['正常使用', '使用中', '在用中', '正常', '使用'] },
     repair: { zh: '维修', en: 'repair', also: ['维修中', '送修'] },
-    idle: { zh: '闲置', en: 'idle', also: ['未使用'] },
-    lent: { zh: '出借', en: 'lent', also: ['出租', '出租出借'] },
+    idle: { zh: '闲置', en: 'idle', also: ['未使用', '在库', '库存'] },
+    lent: { zh: '出借', en: 'lent', also: ['出租', '出租出借', '借用', '借用中', '借出', '外借'] },
     transferred: { zh: '调出', en: 'transferred', also: ['已调拨', '调拨', '已调出'] },
     pending_disposal: { zh: '待报废', en: 'pending disposal', also: ['待处置'] },
     disposed: { zh: '报废', en: 'disposed', also: ['已报废', '已处置', '报损'] },

@@ -56,16 +56,31 @@ const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 const labelsZh = (f: Finding, names: string[] | undefined) => (names ?? []).map((n) => `“${f.ledger ? fieldSpec(f.ledger, n)?.zh ?? n : n}”`).join('、');
 const labelsEn = (f: Finding, names: string[] | undefined) => (names ?? []).map((n) => `"${f.ledger ? fieldSpec(f.ledger, n)?.en ?? n : n}"`).join(', ');
 
+/**
+ * What a cell should hold, in Chinese: `expected` of the JSON is the contract's (machine-readable,
+ * partly English), so a Chinese message says it in its own words, by the field's type.
+ */
+function expectedZh(f: Finding): string {
+  const type = f.ledger && f.field ? fieldSpec(f.ledger, f.field)?.type : undefined;
+  if (f.field === 'item_code') return '品目编码：字母 A、B 或 C 后接 2–10 位数字（位数为偶数），如 A02010104';
+  if (f.field === 'category_code') return '资产分类代码，如 A02010104，或 7 位数字（2010104）';
+  if (type === 'money') return '金额，如 4800、¥4,800.00、1.2万';
+  if (type === 'qty') return '数字，可带单位，如 5、5台、0.5项';
+  if (type === 'year') return '2000–2100 的年份，如 2024、2024年、2024年度';
+  if (type === 'enum:econ_class') return '已知的支出经济分类：5 位编码和/或名称，如“30201 办公费”';
+  return '可识别的取值';
+}
+
 const ZH: Record<FindingCode, Template> = {
   V00: (_f, l) => `缺少必填列“${l}”，本表数据行未校验`,
   V01: (_f, l) => `必填项“${l}”为空`,
-  V02: (f, l) => `“${l}”无法识别为数值：${q(f.value)}（应为 ${f.expected}）`,
+  V02: (f, l) => `“${l}”无法识别为数值：${q(f.value)}（应为${expectedZh(f)}）`,
   V03: (f, l) => `“${l}”无法识别为日期（日期不存在或日/月顺序不明）：${q(f.value)}`,
-  V04: (f, l) => `“${l}”不是可识别的取值：${q(f.value)}（可用：${f.expected}）`,
+  V04: (f, l) => `“${l}”不是可识别的取值：${q(f.value)}（${/[a-z]{3}/i.test(f.expected ?? '') ? `应为${expectedZh(f)}` : `可用：${f.expected}`}）`,
   V05: (f, _l, a) => `编号 ${f.value} 已在第 ${a.firstRow} 行使用`,
   V06: (f) => `金额 ${f.value} 与 数量×单价 ${f.expected} 不符`,
   V07: (f, l) => `“${l}”必须${f.expected === '> 0' ? '大于 0' : '不小于 0'}：${q(f.value)}`,
-  V08: (f, l) => `“${l}”编码格式不符：${q(f.value)}（应为 ${f.expected}）`,
+  V08: (f, l) => `“${l}”编码格式不符：${q(f.value)}（应为${expectedZh(f)}）`,
   V09: (f, l) => `“${l}”日期 ${f.value} 超出合理范围（${f.expected}）`,
   I01: () => '小计/合计行，已跳过',
   I02: () => '未识别为台账：前 10 行中没有任何台账的关键列',
