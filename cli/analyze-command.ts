@@ -8,6 +8,7 @@ import { summarise } from '../shared/findings';
 import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { readWorkbookFile } from './read-workbook';
+import { MAP_OPTION, readCorrections } from './corrections-option';
 import { checkJson, checkText } from './format-check';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { titleUnit } from '../shared/headers';
@@ -25,6 +26,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     lang: { type: 'string' },
     'unit-name': { type: 'string' },
     reference: { type: 'string' },
+    ...MAP_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError('analyze takes one workbook: ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json]');
   const file = positionals[0]!;
@@ -36,7 +38,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   if (values.out !== undefined) outNameFits(book.format, values.out, lang);
   const grids = await readAllSheets(book);
   const ref = loadReference(values.reference);
-  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref });
+  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref, ...readCorrections(book, grids, values.map, lang) });
   const opts = { asOf: checked.as_of, ref, lang };
   const rec = reconcile(checked.ledgers, opts);
   const findings = [...checked.findings, ...rec.findings];

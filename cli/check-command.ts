@@ -4,6 +4,7 @@ import { CheckOptions, checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { readWorkbookFile } from './read-workbook';
+import { MAP_OPTION, readCorrections } from './corrections-option';
 import { loadReference } from './reference-file';
 import { checkJson, checkText } from './format-check';
 
@@ -14,13 +15,15 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     year: { type: 'string' },
     lang: { type: 'string' },
     reference: { type: 'string' },
+    ...MAP_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError('check takes one workbook: ledger-sync check <book.xlsx>');
   const file = positionals[0]!;
   const lang = langOption(values.lang);
   const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year), ref: loadReference(values.reference) };
-  const grids = await readAllSheets(await readWorkbookFile(file, lang));
-  const result = checkWorkbook(grids, opts);
+  const book = await readWorkbookFile(file, lang);
+  const grids = await readAllSheets(book);
+  const result = checkWorkbook(grids, { ...opts, ...readCorrections(book, grids, values.map, lang) });
   const name = path.basename(file);
   if (values.json) io.out(JSON.stringify(checkJson(name, result), null, 2) + '\n');
   else io.out(checkText(name, result, grids.map((g) => g.name), lang));

@@ -6,7 +6,7 @@ import { LEDGERS } from '../shared/ledgers';
 export interface CheckJson {
   file: string;
   as_of: string;
-  sheets: { sheet: string; kind: string; header_row: number; header_rows: number; money_unit?: string; data_rows: number; mapping: Record<string, string>; unmapped: string[] }[];
+  sheets: { sheet: string; kind: string; header_row: number; header_rows: number; money_unit?: string; event?: string; data_rows: number; mapping: Record<string, string>; unmapped: string[] }[];
   findings: Finding[];
   summary: CheckResult['summary'];
 }
@@ -21,6 +21,7 @@ export function checkJson(file: string, r: CheckResult): CheckJson {
       header_row: s.header_row,
       header_rows: s.header_rows,
       ...(s.money_unit ? { money_unit: s.money_unit } : {}),
+      ...(s.event ? { event: s.event } : {}),
       data_rows: s.data_rows,
       mapping: s.mapping,
       unmapped: s.unmapped,

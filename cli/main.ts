@@ -11,8 +11,8 @@ import { runManifest } from './manifest-command';
 import { runServe, runToken } from './server-commands';
 
 export const USAGE = `Usage:
-  ledger-sync check <book.xlsx> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en]
-  ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--unit-name NAME]
+  ledger-sync check <book> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--map FILE]
+  ledger-sync analyze <book> [--out out.xlsx] [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--unit-name NAME] [--map FILE]
   ledger-sync report --server URL --token T --period YYYY-MM [--unit CODE] [--out out.xlsx] [--json] [--lang zh|en]
   ledger-sync close --server URL --token T --period YYYY-MM [--unit CODE] [--override REASON]
   ledger-sync reopen --server URL --token T --period YYYY-MM [--unit CODE] --reason REASON
@@ -21,8 +21,11 @@ export const USAGE = `Usage:
   ledger-sync manifest --origin https://host [--out manifest.prod.xml]
   ledger-sync serve [--port N] [--db URL] [--http]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
-  ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM [--year YYYY] [--json]
+  ledger-sync push <book> --server URL --token T --period YYYY-MM [--year YYYY] [--json] [--map FILE]
 
+<book> is any workbook: .xlsx, .xlsm, .xls, .et, .ods or .csv. --map FILE: corrections of how its
+sheets are read ({"sheets": {"<sheet>": {"kind": "purchase", "header_row": 3, "columns": {"date": "I"}}}}),
+over those the task pane saved in the workbook.
 check, analyze, push and serve take --reference file.json (or LEDGER_SYNC_REFERENCE): the
 deployment's reference data over the defaults (docs/reference-data.md).
 --server and --token also come from LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN; --db from DATABASE_URL

@@ -8,6 +8,7 @@ import { LEDGERS } from '../shared/ledgers';
 import { nodeHasher } from '../server/node-hasher';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
 import { readWorkbookFile } from './read-workbook';
+import { MAP_OPTION, readCorrections } from './corrections-option';
 import { loadReference } from './reference-file';
 
 export async function runPush(args: string[], io: Io): Promise<number> {
@@ -18,6 +19,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     lang: { type: 'string' },
     json: { type: 'boolean' },
     reference: { type: 'string' },
+    ...MAP_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError('push takes one workbook: ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM');
   const period = periodOption(values.period);
@@ -25,12 +27,19 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang);
   const year = yearOption(values.year);
   const file = positionals[0]!;
-  const grids = await readAllSheets(await readWorkbookFile(file, lang));
+  const book = await readWorkbookFile(file, lang);
+  const grids = await readAllSheets(book);
   // Validated here as the service will: as of the end of the pushed month.
-  const local = checkWorkbook(grids, { asOf: period, year, lang, ref: loadReference(values.reference) });
+  const local = checkWorkbook(grids, { asOf: period, year, lang, ref: loadReference(values.reference), ...readCorrections(book, grids, values.map, lang) });
   const pushes = preparePushes(grids, local, { period, workbook: path.basename(file), year, hasher: nodeHasher });
-  if (pushes.length === 0) throw new UsageError(`${path.basename(file)} holds no ledger sheet: nothing to push`);
-  io.err(`local check: ${local.summary.error} errors, ${local.summary.warning} warnings, ${local.summary.info} info\n`);
+  // A sheet that looks like a ledger but was not read is never pushed silently (V10): said, and counted.
+  const unread = local.findings.filter((f) => f.code === 'V10');
+  for (const f of unread) io.err(`${f.sheet}: ${f.message}\n`);
+  if (pushes.length === 0) {
+    throw new UsageError(lang === 'zh' ? `${path.basename(file)} 中没有读到任何台账，未推送：请按提示更正表头或工作表类型` : `${path.basename(file)} holds no ledger that could be read: nothing pushed; correct the headers or sheet kinds`);
+  }
+  const s0 = local.summary;
+  io.err(lang === 'zh' ? `本地校验：${s0.error} 个错误，${s0.warning} 个警告，${s0.info} 条提示\n` : `local check: ${s0.error} errors, ${s0.warning} warnings, ${s0.info} info\n`);
   const results = [];
   let errors = 0;
   for (const p of pushes) {
@@ -54,9 +63,13 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     if (!values.json) {
       const s = r.findings_summary;
       const name = lang === 'zh' ? LEDGERS[p.open.kind].zh : p.open.kind;
-      io.out(`${name}: snapshot ${r.snapshot_id}${r.unchanged ? (lang === 'zh' ? '（内容未变）' : ' (unchanged)') : ''}, ${r.row_count} rows, ${s.error} errors, ${s.warning} warnings, ${s.info} info\n`);
+      io.out(
+        lang === 'zh'
+          ? `${name}：快照 ${r.snapshot_id}${r.unchanged ? '（内容未变）' : ''}，${r.row_count} 行，${s.error} 个错误，${s.warning} 个警告，${s.info} 条提示\n`
+          : `${name}: snapshot ${r.snapshot_id}${r.unchanged ? ' (unchanged)' : ''}, ${r.row_count} rows, ${s.error} errors, ${s.warning} warnings, ${s.info} info\n`,
+      );
     }
   }
   if (values.json) io.out(JSON.stringify({ file: path.basename(file), period, pushes: results }, null, 2) + '\n');
-  return errors > 0 ? 1 : 0;
+  return errors + unread.length > 0 ? 1 : 0;
 }

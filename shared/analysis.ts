@@ -10,7 +10,7 @@ import { Fen, fenFromYuanString, fenToYuanString } from './money';
 import { ReferenceData } from './reference';
 import { IsoDate } from './dates';
 import { ENUMS } from './enums';
-import { isCapitalised } from './reconcile-assets';
+import { cardUnits, isCapitalised } from './reconcile-assets';
 import { number, pushTo, text } from './rule-findings';
 
 export type TableCell = string | number | boolean | null;
@@ -229,12 +229,12 @@ export function analyse(input: AnalysisInput): Analysis {
     for (const p of purchases) {
       if (!p.valid || String(p.values.date) > asOf || !isCapitalised(p, ref.thresholds.capitalisation_fen)) continue;
       const mine = cards.get(text(p.values.purchase_id) ?? '') ?? [];
-      const counts = statuses.map((s) => mine.filter((a) => a.values.status === s).length);
+      const counts = statuses.map((s) => mine.filter((a) => a.values.status === s).reduce((n, a) => n + cardUnits(a), 0));
       const evs = mine.flatMap((a) => events.get(text(a.values.asset_id) ?? '') ?? []);
       const repairs = evs.filter((e) => e.values.event === 'repair');
       const last = evs.map((e) => String(e.values.date)).sort().pop() ?? null;
       rows.push([
-        text(p.values.purchase_id), text(p.values.item_code), text(p.values.item_name), String(p.values.date), qtyOf(p), mine.length,
+        text(p.values.purchase_id), text(p.values.item_code), text(p.values.item_name), String(p.values.date), qtyOf(p), mine.reduce((n, a) => n + cardUnits(a), 0),
         money(mine.reduce((s, a) => s + (number(a.values.value) ?? 0), 0)), ...counts, repairs.length,
         money(repairs.reduce((s, e) => s + (number(e.values.cost) ?? 0), 0)), last,
       ]);
@@ -337,10 +337,11 @@ export function analyse(input: AnalysisInput): Analysis {
         const life = lifeOf(it.code);
         return `${+acquired.slice(0, 4) + life}${acquired.slice(4)}` <= endOfNext;
       });
-      const unit = median(it.prices) ?? median(due.map((a) => number(a.values.value) ?? 0)) ?? 0;
-      const replacement = due.length * unit;
+      const dueUnits = due.reduce((n, a) => n + cardUnits(a), 0);
+      const unit = median(it.prices) ?? median(due.map((a) => Math.round((number(a.values.value) ?? 0) / cardUnits(a)))) ?? 0;
+      const replacement = dueUnits * unit;
       const suggested = Math.ceil(Math.max(trend, replacement) / 10_000) * 10_000;
-      return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), due.length, money(replacement), money(suggested)];
+      return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), dueUnits, money(replacement), money(suggested)];
     });
     table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount'], rows);
   }

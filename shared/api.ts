@@ -32,6 +32,7 @@ export const PushSheetSchema = z.strictObject({
   money_unit: z.enum(['元', '万元']).optional(),
   units: z.record(z.string().regex(/^[a-z][a-z_]{0,39}$/), z.enum(['元', '万元'])).optional(),
   footer_row: z.number().int().min(2).max(MAX_EXCEL_ROWS).optional(),
+  event: z.enum(['intake', 'repair', 'reallocate', 'return', 'inventory', 'disposal']).optional(),
 });
 export type PushSheet = z.infer<typeof PushSheetSchema>;
 

@@ -151,6 +151,23 @@ export interface SheetDetection {
   /** The header block: its height and each column's labels. */
   block: HeaderBlock;
   match: HeaderMatch;
+  /** For a sheet of one event (a 维修单 without an event column): the event of every row. */
+  event?: string;
+}
+
+// Words of a sheet's name or title that make it a sheet of one event (layouts.md).
+const ONE_EVENT: [RegExp, string][] = [[/维修|报修/, 'repair'], [/调拨|调配|调剂/, 'reallocate'], [/报废|处置/, 'disposal'], [/盘点/, 'inventory'], [/入库|验收/, 'intake']];
+
+/**
+ * A sheet with asset ids and dates but no event column, whose name or title says which event it
+ * records (维修单, 资产调拨表 …): an asset_event ledger of that one event.
+ */
+export function oneEventSheet(grid: SheetGrid, blocks: readonly HeaderBlock[]): SheetDetection | null {
+  const top = bestBlock('asset_event', blocks);
+  if (!top || !top.match.fields.has('asset_id') || !top.match.fields.has('date') || top.match.fields.has('event')) return null;
+  const title = [grid.name, ...grid.rows.slice(0, top.headerIndex).flatMap((r) => (r ?? []).filter((c): c is string => typeof c === 'string'))].join(' ');
+  const hit = ONE_EVENT.find(([re]) => re.test(title));
+  return hit ? { ...top, event: hit[1] } : null;
 }
 
 /** The header blocks that may start in each of the first rows (layouts.md: blocks compete with single rows). */
@@ -164,6 +181,9 @@ function candidateBlocks(grid: SheetGrid): HeaderBlock[] {
 export function detectSheet(grid: SheetGrid): SheetDetection | null {
   const candidates: SheetDetection[] = [];
   const blocks = candidateBlocks(grid);
+  // A repair sheet names its assets too: it is the events it records, not a register.
+  const oneEvent = oneEventSheet(grid, blocks);
+  if (oneEvent) return oneEvent;
   for (const kind of LEDGER_KINDS) {
     const top = bestBlock(kind, blocks);
     if (top && LEDGERS[kind].keyFields.every((k) => top.match.fields.has(k))) candidates.push(top);

@@ -84,8 +84,12 @@ export const LEDGERS: Record<LedgerKind, LedgerSpec> = {
       f('asset_id', 'text', true, '资产编号, 资产编码, 卡片编号, 资产卡片号, asset id, asset no', 'asset id'),
       f('asset_name', 'text', true, '资产名称, 名称, asset name', 'asset name'),
       f('category_code', 'code', false, '资产分类代码, 分类代码, 资产分类, 资产分类编码, 资产类别编码, 分类编码, category code', 'category code'),
+      f('category_name', 'text', false, '资产类别, 资产类型, 资产大类, 资产分类名称, 资产类别名称, 类别, category', 'category'),
       f('item_code', 'code', false, '品目编码, 品目代码, item code', 'item code'),
       f('spec', 'text', false, '规格型号, 型号, spec', 'spec'),
+      // A card may stand for several units (1 when absent or empty); value = quantity × unit price when no value column.
+      f('quantity', 'qty', false, '数量, 资产数量, 实有数量, quantity', 'quantity'),
+      f('unit_price', 'money', false, '单价, 采购单价, 物品单价, unit price', 'unit price'),
       f('value', 'money', true, '价值, 原值, 资产原值, 账面原值, 金额, value, cost', 'value'),
       f('acquired_date', 'date', true, '取得日期, 入账日期, 入库日期, 购置日期, 采购日期, acquired date', 'acquired date'),
       f('purchase_id', 'text', false, '合同编号, 采购编号, 来源单号, 订单编号, purchase id', 'purchase id'),

@@ -38,6 +38,7 @@ function pushSheet(l: SheetLayout): PushSheet {
   if (l.moneyUnit) s.money_unit = l.moneyUnit;
   if (l.units && Object.keys(l.units).length > 0) s.units = l.units;
   if (l.footerRow) s.footer_row = l.footerRow;
+  if (l.event) s.event = l.event as PushSheet['event'];
   return s;
 }
 
@@ -191,7 +192,7 @@ function layoutsOf(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>): 
     for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
     return {
       sheet: s.sheet, kind: open.kind, headerRow: s.header_row, headerRows: s.header_rows ?? 1, moneyUnit: s.money_unit ?? null,
-      units: s.units ?? {}, footerRow: s.footer_row ?? null, titleYear: s.title_year, headers: s.headers, mapping,
+      units: s.units ?? {}, footerRow: s.footer_row ?? null, ...(s.event ? { event: s.event } : {}), titleYear: s.title_year, headers: s.headers, mapping,
     };
   });
 }

@@ -54,8 +54,9 @@ export function reconcileAssets(
     if (id === null || qty === null) continue;
     const mine = cards.get(id) ?? [];
     const ids = idsOf(p, PURCHASE_IDS);
-    if (mine.length < qty) out.add(purchase!, 'A01', p, null, ids, String(mine.length), String(qty));
-    else if (mine.length > qty) out.add(purchase!, 'A02', p, null, ids, String(mine.length), String(qty));
+    const units = mine.reduce((s, a) => s + cardUnits(a), 0);
+    if (units < qty) out.add(purchase!, 'A01', p, null, ids, String(units), String(qty));
+    else if (units > qty) out.add(purchase!, 'A02', p, null, ids, String(units), String(qty));
     else {
       const total = mine.reduce((s, a) => s + (number(a.values.value) ?? 0), 0);
       const amount = number(p.values.amount) ?? 0;
@@ -97,4 +98,10 @@ export function reconcileAssets(
     }
   }
   return out.list;
+}
+
+/** The units an asset card stands for: its quantity (ledgers.md), 1 when it gives none. */
+export function cardUnits(a: LedgerRow): number {
+  const q = a.values.quantity;
+  return typeof q === 'number' && q > 0 ? q : 1;
 }

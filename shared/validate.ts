@@ -35,6 +35,8 @@ export interface LedgerSheet {
   money_unit?: MoneyUnit;
   /** Excel row number where the sheet's footer begins, when it has one. */
   footer_row?: number;
+  /** A sheet of one event (`repair` for a 维修单): every row's event. */
+  event?: string;
   data_rows: number;
   /** field → column letter. */
   mapping: Record<string, string>;
@@ -133,6 +135,8 @@ export interface SheetLayout {
   units?: Record<string, MoneyUnit>;
   /** Excel row number where the footer begins (制表人 …), if any: no row from there on is data. */
   footerRow?: number | null;
+  /** A sheet of one event: the event of every row (there is no event column). */
+  event?: string;
   /** The year written in a title above the header, if any. */
   titleYear: number | null;
   /** Header labels by 0-based column (a grouped column's own label, else its group's). */
@@ -159,6 +163,8 @@ export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLa
     if (unit && unit !== '元') units[f.name] = unit;
   }
   const footer = footerIndex(grid, det.headerIndex + det.block.rows);
+  const dataEnd = footer ?? grid.rows.length;
+  namesAsCategories(grid, det.headerIndex + det.block.rows, dataEnd, mapping);
   return {
     sheet: grid.name,
     kind: det.kind,
@@ -170,7 +176,31 @@ export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLa
     titleYear: titleYear(grid, det.headerIndex),
     headers: det.block.columns.map((c) => c.label || c.parent),
     mapping,
+    ...(det.event ? { event: det.event } : {}),
   };
+}
+
+const CATEGORY_CODE_FORM = /^(?:[ABC]\d{2,10}|\d{7})$/;
+
+/**
+ * A category code column holding names (`通用设备`, `办公家具`) — no cell of the code's form, and
+ * names in Chinese — is read as the category name (layouts.md): text, no V08.
+ */
+function namesAsCategories(grid: SheetGrid, from: number, to: number, mapping: Record<string, number>): void {
+  const col = mapping.category_code;
+  if (col === undefined) return;
+  let any = false;
+  for (let r = from; r < to; r++) {
+    const c = grid.rows[r]?.[col];
+    if (isEmptyCell(c ?? null)) continue;
+    const t = rawText(c!).trim();
+    if (CATEGORY_CODE_FORM.test(t)) return;
+    // A name is words (通用设备), not a malformed code (201010): that stays a code, and V08 says so.
+    if (/[\u4e00-\u9fff]/.test(t)) any = true;
+  }
+  if (!any) return;
+  delete mapping.category_code;
+  if (mapping.category_name === undefined) mapping.category_name = col;
 }
 
 /** The non-empty rows below the header of a sheet. */
@@ -201,7 +231,9 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
   }
   const mappedCols = new Set(Object.values(layout.mapping));
   const unmapped = layout.headers.filter((h, col) => h !== '' && !mappedCols.has(col));
-  const missing = spec.fields.filter((f) => f.required && layout.mapping[f.name] === undefined).map((f) => f.name);
+  const missing = spec.fields
+    .filter((f) => f.required && layout.mapping[f.name] === undefined && !derivedColumn(layout.kind, f.name, layout.mapping) && !(f.name === 'event' && layout.event))
+    .map((f) => f.name);
   const info: LedgerSheet = {
     sheet: layout.sheet,
     kind: layout.kind,
@@ -209,6 +241,7 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     header_rows: layout.headerRows ?? 1,
     ...(layout.moneyUnit ? { money_unit: layout.moneyUnit } : {}),
     ...(layout.footerRow ? { footer_row: layout.footerRow } : {}),
+    ...(layout.event ? { event: layout.event } : {}),
     data_rows: 0,
     mapping,
     unmapped,
@@ -225,6 +258,7 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
   // Every row's values start as a copy of this: one shape for all rows, no property added one by one.
   const template: Record<string, FieldValue | null> = {};
   for (const mf of fields) template[mf.spec.name] = null;
+  if (layout.event) template.event = layout.event;
   const footerRow = layout.footerRow ?? Infinity;
   const dataCols = fields.map((f) => f.col);
   const labels = layout.headers.map((h) => normaliseHeader(h).key);
@@ -263,7 +297,7 @@ function parseRow(
   for (const mf of fields) {
     const c = cells[mf.col] ?? null;
     if (isEmptyCell(c)) {
-      if (mf.spec.required) (problems ??= []).push({ code: 'V01', field: mf });
+      if (mf.spec.required && !derivedCell(kind, mf.spec.name, cells, fields)) (problems ??= []).push({ code: 'V01', field: mf });
       continue;
     }
     const p = parseCell(mf.spec.type, c, opts.ref, mf.unit);
@@ -285,6 +319,30 @@ function parseRow(
     }
   }
   return pending;
+}
+
+/**
+ * Required fields a ledger can do without (ledgers.md): a contract kept by amount alone (service
+ * contracts) is quantity 1 at that amount; an asset register with unit prices but no value column
+ * values each card at quantity × unit price.
+ */
+function derivedColumn(kind: LedgerKind, field: string, mapping: Record<string, number>): boolean {
+  if (kind === 'purchase' && (field === 'quantity' || field === 'unit_price')) {
+    return mapping.amount !== undefined && mapping.quantity === undefined && mapping.unit_price === undefined;
+  }
+  return kind === 'asset' && field === 'value' && mapping.unit_price !== undefined;
+}
+
+/** The same for one row: its empty cell is filled from the others (checkLedgerRows does it). */
+function derivedCell(kind: LedgerKind, field: string, cells: ReadonlyArray<Cell>, fields: MappedField[]): boolean {
+  const cell = (name: string) => {
+    const f = fields.find((m) => m.spec.name === name);
+    return f ? cells[f.col] ?? null : null;
+  };
+  if (kind === 'purchase' && (field === 'quantity' || field === 'unit_price')) {
+    return isEmptyCell(cell('quantity')) && isEmptyCell(cell('unit_price')) && !isEmptyCell(cell('amount'));
+  }
+  return kind === 'asset' && field === 'value' && !isEmptyCell(cell('unit_price'));
 }
 
 const NO_RAW: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -405,6 +463,16 @@ export function* checkLedgerRows(kind: LedgerKind, parts: ParsedSheet[], checks:
         }
       }
 
+      if (kind === 'purchase' && v.quantity == null && v.unit_price == null && row.raw.quantity === undefined && row.raw.unit_price === undefined && typeof v.amount === 'number') {
+        // Kept by amount alone: one unit at that amount.
+        v.quantity = 1;
+        v.unit_price = v.amount;
+      }
+      if (kind === 'asset') {
+        // A card stands for `quantity` units (1 when not given); its value, when not given, is units × unit price.
+        if (v.quantity == null && row.raw.quantity === undefined) v.quantity = 1;
+        if (v.value == null && row.raw.value === undefined && typeof v.unit_price === 'number' && typeof v.quantity === 'number') v.value = productFen(v.quantity, v.unit_price as Fen);
+      }
       if (hasComputedAmount) {
         const qty = v.quantity;
         const price = v.unit_price;

@@ -1,3 +1,4 @@
+import { rawXlsx } from './support/raw-xlsx';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import http from 'node:http';
@@ -152,12 +153,26 @@ describe('ledger-sync push and token create', function () {
     assert.equal(r.code, 1, r.err);
     const lines = r.out.trim().split('\n');
     assert.equal(lines.length, 6);
-    assert.match(lines[1]!, /^采购执行: snapshot \d+, 45 rows, 2 errors, 1 warnings, 0 info$/);
+    assert.match(lines[1]!, /^采购执行：快照 \d+，45 行，2 个错误，1 个警告，0 条提示$/);
+    assert.match(r.err, /^本地校验：2 个错误，1 个警告，2 条提示$/m);
     assert.match(r.err, /purchase: 45\/45 rows \(100%\)/);
     const again = await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--lang', 'en', '--json');
     const json = JSON.parse(again.out);
     assert.ok(json.pushes.every((p: { unchanged: boolean }) => p.unchanged));
     assert.equal(await s.db.models.Snapshot.count(), 6);
+  });
+
+  it('a workbook with a ledger-like sheet that was not read: the rest is pushed, the sheet named, exit 1', async () => {
+    const dir = require('node:os').tmpdir();
+    const file = path.join(dir, `unread-${process.pid}.xlsx`);
+    require('node:fs').writeFileSync(file, rawXlsx([
+      { name: '预算指标', rows: [['预算年度', '经济分类', '预算金额'], [2024, '30201', 5000]] },
+      { name: '资产', rows: [['卡片号码', '资产名称', '原值', '取得日期'], ['ZC-1', '电脑', 5000, '2024-03-05']] },
+    ]));
+    const r = await cli('push', file, '--server', url, '--token', s.tokens.clerkB, '--period', '2024-06');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^资产: 看起来是固定资产台账，但未能读取/m);
+    assert.match(r.out, /^预算指标：快照 \d+，1 行，0 个错误/);
   });
 
   it("the service's findings and analysis of the pushed sample equal the CLI's analyze", async () => {

@@ -205,3 +205,69 @@ describe('V10: a sheet that looks like a ledger but was not read is an error, ne
     assert.match(checkWorkbook([g], { asOf: '2024-06' }).findings[0]!.message, /“卡片 号码”/);
   });
 });
+
+describe('ledgers kept the ways ledgers.md now allows', () => {
+  const asOf = '2024-06';
+
+  it('a contract ledger kept by amount alone: quantity 1 at that amount, no V00', () => {
+    const g = sheet('合同台账', [['合同编号', '签订日期', '合同名称', '合同金额', '采购方式'], ['HT-1', '2024-01-15', '物业管理服务', 365000, '竞争性磋商']]);
+    const r = checkWorkbook([g], { asOf });
+    assert.deepEqual(where(r.findings), []);
+    const v = r.ledgers.purchase!.rows[0]!.values;
+    assert.deepEqual([v.quantity, v.unit_price, v.amount], [1, 36_500_000, 36_500_000]);
+  });
+
+  it('a row with an amount and empty quantity and price is read the same way; one without an amount is V01', () => {
+    const g = sheet('合同台账', [['合同编号', '采购日期', '品目名称', '数量', '单价', '金额', '采购方式'], ['HT-1', '2024-01-15', '物业', null, null, 1000, '询价'], ['HT-2', '2024-01-16', '电脑', null, null, null, '询价']]);
+    const r = checkWorkbook([g], { asOf });
+    assert.deepEqual(where(r.findings), ['V01@合同台账!D3']);
+    assert.deepEqual([r.ledgers.purchase!.rows[0]!.values.quantity, r.ledgers.purchase!.rows[0]!.values.unit_price], [1, 100_000]);
+  });
+
+  it('an asset card of several units: A01 counts units, value from quantity × unit price', () => {
+    const purchases = sheet('合同台账', [['合同编号', '采购日期', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'], ['HT-1', '2024-03-01', 'A05010301', '办公椅', 10, 1200, 12000, '询价'], ['HT-2', '2024-03-01', 'A05010301', '办公椅', 4, 1200, 4800, '询价']]);
+    const assets = sheet('固定资产台账', [['资产编号', '资产名称', '资产数量', '单价', '取得日期', '合同编号'], ['ZC-1', '办公椅', 6, 1200, '2024-03-05', 'HT-1'], ['ZC-2', '办公椅', 4, 1200, '2024-03-05', 'HT-1'], ['ZC-3', '办公椅', null, 1200, '2024-03-05', 'HT-2']]);
+    const checked = checkWorkbook([purchases, assets], { asOf });
+    assert.deepEqual(where(checked.findings), []);
+    const v = checked.ledgers.asset!.rows.map((x) => [x.values.quantity, x.values.value]);
+    assert.deepEqual(v, [[6, 720_000], [4, 480_000], [1, 120_000]]);
+    const { reconcile } = require('../shared/reconcile') as typeof import('../shared/reconcile');
+    const rec = reconcile(checked.ledgers, { asOf: checked.as_of, ref: DEFAULT_REFERENCE, lang: 'zh' });
+    // HT-1: 10 units on two cards — complete; HT-2: 4 bought, one card of one unit — A01.
+    assert.deepEqual(rec.findings.filter((f) => f.code.startsWith('A')).map((f) => `${f.code} ${f.ids?.purchase_id} ${f.value}/${f.expected}`), ['A01 HT-2 1/4']);
+  });
+
+  it('a 资产分类 column of names is the category name: text, no V08; codes stay codes', () => {
+    const names = sheet('固定资产台账', [['资产编号', '资产名称', '资产分类', '价值', '取得日期'], ['ZC-1', '办公椅', '家具用具', 1200, '2024-03-05'], ['ZC-2', '电脑', '通用设备', 5000, '2024-03-05']]);
+    const r = checkWorkbook([names], { asOf });
+    assert.deepEqual(where(r.findings), []);
+    assert.equal(r.sheets[0]!.mapping.category_name, 'C');
+    assert.equal(r.sheets[0]!.mapping.category_code, undefined);
+    assert.equal(r.ledgers.asset!.rows[0]!.values.category_name, '家具用具');
+    const codes = sheet('固定资产台账', [['资产编号', '资产名称', '资产分类', '价值', '取得日期'], ['ZC-1', '办公椅', 'A05010301', 1200, '2024-03-05'], ['ZC-2', '电脑', '通用设备', 5000, '2024-03-05']]);
+    const c = checkWorkbook([codes], { asOf });
+    assert.equal(c.sheets[0]!.mapping.category_code, 'C');
+    assert.deepEqual(where(c.findings), ['V08@固定资产台账!C3'], 'a name among codes is still a bad code');
+  });
+
+  const oneEvent: [string, string, string][] = [['维修单', '报修时间', 'repair'], ['资产调拨表', '调拨日期', 'reallocate'], ['报废明细', '报废日期', 'disposal'], ['资产盘点', '日期', 'inventory'], ['验收入库单', '日期', 'intake']];
+  for (const [name, dateHeader, event] of oneEvent) {
+    it(`a sheet named ${name} without an event column records ${event} on every row`, () => {
+      const g = sheet(name, [['资产编号', '资产名称', dateHeader, '维修费用'], ['ZC-1', '电脑', '2024-03-05', 300]]);
+      const r = checkWorkbook([g], { asOf });
+      assert.equal(r.sheets[0]!.kind, 'asset_event');
+      assert.equal(r.sheets[0]!.event, event);
+      assert.equal(r.ledgers.asset_event!.rows[0]!.values.event, event);
+      assert.equal(r.ledgers.asset_event!.rows[0]!.values.cost, 30_000);
+    });
+  }
+
+  it('the title says it too; with an event column the column decides', () => {
+    const titled = sheet('Sheet1', [['固定资产维修登记表'], ['资产编号', '资产名称', '维修日期', '费用'], ['ZC-1', '电脑', '2024-03-05', 300]]);
+    assert.equal(checkWorkbook([titled], { asOf }).sheets[0]!.event, 'repair');
+    const withColumn = sheet('维修单', [['资产编号', '变动类型', '日期'], ['ZC-1', '调拨', '2024-03-05']]);
+    const r = checkWorkbook([withColumn], { asOf });
+    assert.equal(r.sheets[0]!.event, undefined);
+    assert.equal(r.ledgers.asset_event!.rows[0]!.values.event, 'reallocate');
+  });
+});

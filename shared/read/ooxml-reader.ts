@@ -22,6 +22,8 @@ const MAX_COL = 16_384;
 export class OoxmlBook {
   readonly sheets: SheetEntry[] = [];
   readonly definedNames: DefinedName[] = [];
+  /** The task pane's settings kept in the workbook (an add-in's webextension part), by name, as JSON text. */
+  readonly settings: Record<string, string> = {};
   readonly date1904: boolean;
   /** An .xlsm: it holds a VBA project. */
   readonly macros: boolean;
@@ -57,6 +59,14 @@ export class OoxmlBook {
       // Chart sheets hold no cells: listed, read as empty.
       const part = rel && !rel.type.endsWith('/chartsheet') && zip.has(rel.target) ? rel.target : null;
       this.sheets.push({ name, hidden: state === 'hidden' || state === 'veryHidden', part });
+    }
+    for (const part of zip.names().filter((n) => /^xl\/webextensions\/webextension\d*\.xml$/i.test(n))) {
+      for (const tag of startTags(zip.text(part) ?? '', 'property')) {
+        const a = tagAttributes(tag);
+        const name = attr(a, 'name');
+        const value = attr(a, 'value');
+        if (name?.startsWith('ledger-sync.') && value !== undefined) this.settings[name] = value;
+      }
     }
     const re = /<(?:[\w.-]+:)?definedName(\s[^>]*)>([^<]*)</g;
     for (let m = re.exec(xml); m; m = re.exec(xml)) {

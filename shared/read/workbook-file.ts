@@ -29,6 +29,8 @@ export interface WorkbookFile extends WorkbookSource {
   /** Every sheet, hidden ones and ledger-sync's own analysis sheets included. */
   readonly sheets: readonly SheetEntry[];
   readonly definedNames: readonly DefinedName[];
+  /** The task pane's settings stored in the workbook (`ledger-sync.kinds` …), JSON text by name: .xlsx only. */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 export interface OpenOptions {
@@ -68,7 +70,7 @@ export async function openWorkbook(bytes: Uint8Array, fileName: string, opts: Op
   const rows = parseDelimited(text);
   const grid: SheetGrid = { name, rows };
   return {
-    fileName, format: 'csv', bytes, encoding,
+    fileName, format: 'csv', bytes, encoding, settings: {},
     sheets: [{ name, hidden: false, part: name }],
     definedNames: [],
     sheetNames: async () => [name],
@@ -97,7 +99,7 @@ async function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): 
   }
   const format: FileFormat = book.macros ? 'xlsm' : 'xlsx';
   let fallback: SheetJsBook | undefined;
-  return withSheets({ fileName, format, bytes }, book.sheets, book.definedNames, async (entry) => {
+  return withSheets({ fileName, format, bytes, settings: book.settings }, book.sheets, book.definedNames, async (entry) => {
     try {
       return book.readSheet(entry);
     } catch (e) {
@@ -125,6 +127,7 @@ interface FileFacts {
   format: FileFormat;
   bytes: Uint8Array;
   encoding?: TextEncoding;
+  settings?: Readonly<Record<string, string>>;
 }
 
 function fromBook(book: SheetJsBook, facts: FileFacts): WorkbookFile {
@@ -133,6 +136,7 @@ function fromBook(book: SheetJsBook, facts: FileFacts): WorkbookFile {
 
 function withSheets(facts: FileFacts, sheets: readonly SheetEntry[], definedNames: readonly DefinedName[], read: (e: SheetEntry) => SheetGrid | Promise<SheetGrid>): WorkbookFile {
   return {
+    settings: {},
     ...facts,
     sheets,
     definedNames,
