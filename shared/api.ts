@@ -33,6 +33,8 @@ export const PushSheetSchema = z.strictObject({
   units: z.record(z.string().regex(/^[a-z][a-z_]{0,39}$/), z.enum(['元', '万元'])).optional(),
   footer_row: z.number().int().min(2).max(MAX_EXCEL_ROWS).optional(),
   event: z.enum(['intake', 'repair', 'reallocate', 'return', 'inventory', 'disposal']).optional(),
+  /** Dates split over 年/月/日: field → [month column, day column] (the field's own column is the year's). */
+  split_dates: z.record(z.string().regex(/^[a-z][a-z_]{0,39}$/), z.tuple([ColumnLetter, ColumnLetter])).optional(),
 });
 export type PushSheet = z.infer<typeof PushSheetSchema>;
 

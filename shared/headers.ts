@@ -82,11 +82,16 @@ function matchHeader(kind: LedgerKind, key: string): ColumnHit | null {
 }
 
 export interface ColumnMapping {
-  /** 0-based column index. */
+  /** 0-based column index (for a date split over 年/月/日: the 年 column). */
   col: number;
   header: string;
   unit: MoneyUnit | null;
+  /** A date split over three columns: the 0-based columns of its month and day. */
+  parts?: [number, number];
 }
+
+// Three neighbouring columns that together hold one date (layouts.md).
+const SPLIT_DATE: readonly (readonly [string, string, string])[] = [['年', '月', '日'], ['年度', '月份', '日期'], ['年份', '月份', '日']];
 
 export interface HeaderMatch {
   /** field name → its column. */
@@ -133,15 +138,43 @@ export function matchHeaderColumns(kind: LedgerKind, columns: readonly HeaderCol
   }
   const fields = new Map<string, ColumnMapping>();
   const used = new Set<number>();
+  const split = splitDate(kind, columns, best);
   LEDGERS[kind].fields.forEach((field, i) => {
+    if (split && split.field === i) {
+      fields.set(field.name, { col: split.cols[0], header: split.header, unit: null, parts: [split.cols[1], split.cols[2]] });
+      for (const c of split.cols) used.add(c);
+      return;
+    }
     const b = best.get(i);
-    if (b) {
+    if (b && !(split && split.cols.includes(b.col))) {
       fields.set(field.name, { col: b.col, header: b.header, unit: b.unit });
       used.add(b.col);
     }
   });
   const unmapped = texts.filter((t, col) => t && !used.has(col));
   return { fields, unmapped };
+}
+
+/**
+ * A date of the kind split over three neighbouring columns 年 / 月 / 日 (or 年度 / 月份 / 日期, the
+ * last as the day): its field — the one their group names (签订日期 over 年|月|日), else the kind's
+ * first date field without a column of its own.
+ */
+function splitDate(kind: LedgerKind, columns: readonly HeaderColumn[], best: Map<number, { col: number }>): { field: number; cols: [number, number, number]; header: string } | null {
+  const fields = LEDGERS[kind].fields;
+  const keys = columns.map((c) => normaliseHeader(c.label).key);
+  for (let c = 0; c + 2 < columns.length; c++) {
+    if (!SPLIT_DATE.some((t) => t[0] === keys[c] && t[1] === keys[c + 1] && t[2] === keys[c + 2])) continue;
+    const parent = columns[c]!.parent;
+    const named = parent ? matchHeader(kind, normaliseHeader(parent).key) : null;
+    const field = named && fields[named.fieldIndex]!.type === 'date'
+      ? named.fieldIndex
+      : fields.findIndex((f, i) => f.type === 'date' && (!best.has(i) || [c, c + 1, c + 2].includes(best.get(i)!.col)));
+    if (field < 0) continue;
+    const header = parent ? `${parent} ${columns[c]!.label}/${columns[c + 1]!.label}/${columns[c + 2]!.label}` : `${columns[c]!.label}/${columns[c + 1]!.label}/${columns[c + 2]!.label}`;
+    return { field, cols: [c, c + 1, c + 2], header };
+  }
+  return null;
 }
 
 export interface SheetDetection {

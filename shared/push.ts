@@ -39,6 +39,9 @@ function pushSheet(l: SheetLayout): PushSheet {
   if (l.units && Object.keys(l.units).length > 0) s.units = l.units;
   if (l.footerRow) s.footer_row = l.footerRow;
   if (l.event) s.event = l.event as PushSheet['event'];
+  if (l.splitDates && Object.keys(l.splitDates).length > 0) {
+    s.split_dates = Object.fromEntries(Object.entries(l.splitDates).map(([f, [m, d]]) => [f, [columnLetter(m + 1), columnLetter(d + 1)]]));
+  }
   return s;
 }
 
@@ -192,7 +195,9 @@ function layoutsOf(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>): 
     for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
     return {
       sheet: s.sheet, kind: open.kind, headerRow: s.header_row, headerRows: s.header_rows ?? 1, moneyUnit: s.money_unit ?? null,
-      units: s.units ?? {}, footerRow: s.footer_row ?? null, ...(s.event ? { event: s.event } : {}), titleYear: s.title_year, headers: s.headers, mapping,
+      units: s.units ?? {}, footerRow: s.footer_row ?? null, ...(s.event ? { event: s.event } : {}),
+      ...(s.split_dates ? { splitDates: Object.fromEntries(Object.entries(s.split_dates).map(([f, [m, d]]) => [f, [columnIndex(m), columnIndex(d)] as [number, number]])) } : {}),
+      titleYear: s.title_year, headers: s.headers, mapping,
     };
   });
 }

@@ -57,6 +57,8 @@ interface MappedField {
   letter: string;
   header: string;
   unit: MoneyUnit;
+  /** A date split over 年/月/日: the month and day columns (col is the year's). */
+  parts?: [number, number];
 }
 
 export interface ReadOptions {
@@ -137,6 +139,8 @@ export interface SheetLayout {
   footerRow?: number | null;
   /** A sheet of one event: the event of every row (there is no event column). */
   event?: string;
+  /** Dates split over 年/月/日 columns: field → its month and day columns (0-based; mapping holds the year's). */
+  splitDates?: Record<string, [number, number]>;
   /** The year written in a title above the header, if any. */
   titleYear: number | null;
   /** Header labels by 0-based column (a grouped column's own label, else its group's). */
@@ -162,6 +166,8 @@ export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLa
     const unit = m && f.type === 'money' ? m.unit ?? moneyUnit : null;
     if (unit && unit !== '元') units[f.name] = unit;
   }
+  const splitDates: Record<string, [number, number]> = {};
+  for (const [field, m] of det.match.fields) if (m.parts) splitDates[field] = m.parts;
   const footer = footerIndex(grid, det.headerIndex + det.block.rows);
   const dataEnd = footer ?? grid.rows.length;
   namesAsCategories(grid, det.headerIndex + det.block.rows, dataEnd, mapping);
@@ -177,6 +183,7 @@ export function layoutOfDetection(grid: SheetGrid, det: SheetDetection): SheetLa
     headers: det.block.columns.map((c) => c.label || c.parent),
     mapping,
     ...(det.event ? { event: det.event } : {}),
+    ...(Object.keys(splitDates).length > 0 ? { splitDates } : {}),
   };
 }
 
@@ -227,9 +234,10 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     const letter = columnLetter(col + 1);
     const header = layout.headers[col] ?? '';
     mapping[field.name] = letter;
-    fields.push({ spec: field, col, letter, header, unit: layout.units?.[field.name] ?? normaliseHeader(header).unit ?? '元' });
+    const parts = layout.splitDates?.[field.name];
+    fields.push({ spec: field, col, letter, header, unit: layout.units?.[field.name] ?? normaliseHeader(header).unit ?? '元', ...(parts ? { parts } : {}) });
   }
-  const mappedCols = new Set(Object.values(layout.mapping));
+  const mappedCols = new Set([...Object.values(layout.mapping), ...Object.values(layout.splitDates ?? {}).flat()]);
   const unmapped = layout.headers.filter((h, col) => h !== '' && !mappedCols.has(col));
   const missing = spec.fields
     .filter((f) => f.required && layout.mapping[f.name] === undefined && !derivedColumn(layout.kind, f.name, layout.mapping) && !(f.name === 'event' && layout.event))
@@ -295,7 +303,7 @@ function parseRow(
   let raw: Record<string, string> | null = null;
   let problems: { code: FindingCode; field: MappedField; value?: string; expected?: string }[] | null = null;
   for (const mf of fields) {
-    const c = cells[mf.col] ?? null;
+    const c = mf.parts ? joinedDate(cells, mf.col, mf.parts) : cells[mf.col] ?? null;
     if (isEmptyCell(c)) {
       if (mf.spec.required && !derivedCell(kind, mf.spec.name, cells, fields)) (problems ??= []).push({ code: 'V01', field: mf });
       continue;
@@ -343,6 +351,16 @@ function derivedCell(kind: LedgerKind, field: string, cells: ReadonlyArray<Cell>
     return isEmptyCell(cell('quantity')) && isEmptyCell(cell('unit_price')) && !isEmptyCell(cell('amount'));
   }
   return kind === 'asset' && field === 'value' && !isEmptyCell(cell('unit_price'));
+}
+
+/** A date split over 年/月/日 cells as one text (`2024-3-5`), or null when all three are empty. */
+function joinedDate(cells: ReadonlyArray<Cell>, year: number, [month, day]: [number, number]): Cell {
+  const parts = [year, month, day].map((c) => {
+    const v = cells[c] ?? null;
+    return isEmptyCell(v) ? '' : rawText(v!).trim().replace(/[年月日号]$/, '');
+  });
+  if (parts.every((p) => p === '')) return null;
+  return parts.join('-');
 }
 
 const NO_RAW: Record<string, string> = Object.freeze({}) as Record<string, string>;

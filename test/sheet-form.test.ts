@@ -271,3 +271,45 @@ describe('ledgers kept the ways ledgers.md now allows', () => {
     assert.equal(r.ledgers.asset_event!.rows[0]!.values.event, 'reallocate');
   });
 });
+
+describe('a date split over 年 / 月 / 日 columns', () => {
+  const asOf = '2024-06';
+  const contracts = (header: Cell[], row: Cell[], merges: string[] = [], group?: Cell[]) =>
+    sheet('合同台账', [...(group ? [group] : []), header, row], merges);
+  const H = ['合同编号', '品目名称', '数量', '单价', '采购方式'];
+
+  it('年 | 月 | 日 are one date field', () => {
+    const r = checkWorkbook([contracts([...H, '年', '月', '日'], ['HT-1', '电脑', 1, 5000, '询价', 2024, 3, 5])], { asOf });
+    assert.deepEqual(where(r.findings), []);
+    assert.equal(r.ledgers.purchase!.rows[0]!.values.date, '2024-03-05');
+    assert.equal(r.sheets[0]!.mapping.date, 'F');
+    assert.deepEqual(r.sheets[0]!.unmapped, []);
+  });
+
+  it('年度 | 月份 | 日期 too, the last as the day; texts like 3月 are read', () => {
+    const r = checkWorkbook([contracts([...H, '年度', '月份', '日期'], ['HT-1', '电脑', 1, 5000, '询价', '2024年', '3月', '5日'])], { asOf });
+    assert.equal(r.ledgers.purchase!.rows[0]!.values.date, '2024-03-05');
+  });
+
+  it('under a group that names the date field', () => {
+    const r = checkWorkbook([contracts(['', '', '', '', '', '年', '月', '日'], ['HT-1', '电脑', 1, 5000, '询价', 2024, 3, 5], ['A1:A2', 'B1:B2', 'C1:C2', 'D1:D2', 'E1:E2', 'F1:H1'], [...H, '签订日期', null, null])], { asOf });
+    assert.equal(r.sheets[0]!.header_rows, 2);
+    assert.equal(r.ledgers.purchase!.rows[0]!.values.date, '2024-03-05');
+  });
+
+  it('an unreadable part is V03 on the 年 column; an impossible date too', () => {
+    const r = checkWorkbook([contracts([...H, '年', '月', '日'], ['HT-1', '电脑', 1, 5000, '询价', 24, 3, 5])], { asOf });
+    assert.deepEqual(where(r.findings), ['V03@合同台账!F2']);
+    const s = checkWorkbook([contracts([...H, '年', '月', '日'], ['HT-1', '电脑', 1, 5000, '询价', 2024, 2, 30])], { asOf });
+    assert.deepEqual(where(s.findings), ['V03@合同台账!F2']);
+  });
+
+  it('the service reads a pushed split date as the CLI does', () => {
+    const g = contracts([...H, '年', '月', '日'], ['HT-1', '电脑', 1, 5000, '询价', 2024, 3, 5]);
+    const local = checkWorkbook([g], { asOf });
+    const [p] = preparePushes([g], local, { period: '2024-06', workbook: 'b.xlsx', hasher: nodeHasher });
+    assert.deepEqual(p!.open.source.sheets[0]!.split_dates, { date: ['G', 'H'] });
+    const parsed = readPushChunk(p!.open, p!.rows, p!.sourceRows, { ref: DEFAULT_REFERENCE, lang: 'zh' });
+    assert.equal(parsed[0]!.rows[0]!.values.date, '2024-03-05');
+  });
+});
