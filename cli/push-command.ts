@@ -4,7 +4,7 @@ import { checkWorkbook } from '../shared/check';
 import { readAllSheets } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { pushLedger } from '../shared/api-client';
-import { LEDGERS } from '../shared/ledgers';
+import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { nodeHasher } from '../server/node-hasher';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
 import { readWorkbookFile } from './read-workbook';
@@ -51,7 +51,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
         const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
         if (pct === last) return;
         last = pct;
-        const line = `${kind}: ${sent}/${total} rows (${pct}%)`;
+        const line = lang === 'zh' ? `${LEDGERS[kind as LedgerKind].zh}：${sent}/${total} 行（${pct}%）` : `${kind}: ${sent}/${total} rows (${pct}%)`;
         if (io.tty) io.err(`\r${line}`);
         else if (pct === 100 || pct % 25 === 0) io.err(line + '\n');
       }).finally(() => {

@@ -155,7 +155,7 @@ describe('ledger-sync push and token create', function () {
     assert.equal(lines.length, 6);
     assert.match(lines[1]!, /^采购执行：快照 \d+，45 行，2 个错误，1 个警告，0 条提示$/);
     assert.match(r.err, /^本地校验：2 个错误，1 个警告，2 条提示$/m);
-    assert.match(r.err, /purchase: 45\/45 rows \(100%\)/);
+    assert.match(r.err, /采购执行：45\/45 行（100%）/);
     const again = await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--lang', 'en', '--json');
     const json = JSON.parse(again.out);
     assert.ok(json.pushes.every((p: { unchanged: boolean }) => p.unchanged));
