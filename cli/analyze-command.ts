@@ -28,11 +28,11 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     reference: { type: 'string' },
     ...MAP_OPTION,
   });
-  if (positionals.length !== 1) throw new UsageError('analyze takes one workbook: ledger-sync analyze <book.xlsx> [--out out.xlsx] [--json]');
+  if (positionals.length !== 1) throw new UsageError({ zh: 'analyze 需要且只需要一个工作簿：ledger-sync analyze <工作簿> [--out 输出.xlsx] [--json]', en: 'analyze takes one workbook: ledger-sync analyze <book> [--out out.xlsx] [--json]' });
   const file = positionals[0]!;
   const lang = langOption(values.lang);
   if (values.out !== undefined && path.resolve(values.out) === path.resolve(file)) {
-    throw new UsageError('--out must be a new file, not the input workbook');
+    throw new UsageError({ zh: '--out 必须是一个新文件，不能是输入的工作簿本身', en: '--out must be a new file, not the input workbook' });
   }
   const book = await readWorkbookFile(file, lang);
   if (values.out !== undefined) outNameFits(book.format, values.out, lang);

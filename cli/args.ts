@@ -4,8 +4,41 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Lang } from '../shared/findings';
 import { ApiRequestError } from '../shared/api-client';
 
-/** A problem that stops the command before any result: one line on stderr, exit 2. */
-export class UsageError extends Error {}
+/** Words in both languages; the session's is shown (`--lang`, Chinese by default). */
+export type Said = string | { zh: string; en: string };
+
+/** A problem that stops the command before any result: one line on stderr, exit 2, in the session's language. */
+export class UsageError extends Error {
+  constructor(readonly said: Said) {
+    super(typeof said === 'string' ? said : said.en);
+  }
+
+  text(lang: Lang): string {
+    return typeof this.said === 'string' ? this.said : this.said[lang];
+  }
+}
+
+/** The session's language from the command line, before (or when) its options fail to parse. */
+export function sessionLang(argv: readonly string[]): Lang {
+  const i = argv.indexOf('--lang');
+  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  return v === 'en' ? 'en' : 'zh';
+}
+
+/** Node's option-parser refusals, said in both languages. */
+function parseRefusal(e: { code?: string; message: string }): Said {
+  const name = /'(-[^']*)'/.exec(e.message)?.[1] ?? /"([^"]*)"/.exec(e.message)?.[1] ?? '';
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return { zh: `未知的选项“${name}”：运行 ledger-sync --help 查看用法`, en: `Unknown option '${name}': run ledger-sync --help for the usage` };
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return { zh: `选项“${name.split(' ')[0]}”需要一个值：运行 ledger-sync --help 查看用法`, en: `${e.message.split('\n')[0]}` };
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return { zh: `多余的参数“${name}”：运行 ledger-sync --help 查看用法`, en: `${e.message.split('\n')[0]}` };
+    default:
+      return { zh: `参数有误：运行 ledger-sync --help 查看用法`, en: e.message.split('\n')[0]! };
+  }
+}
 
 export interface Io {
   out: (s: string) => void;
@@ -18,25 +51,25 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   try {
     return parseArgs({ args, allowPositionals: true, options, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
+    throw new UsageError(parseRefusal(e as { code?: string; message: string }));
   }
 }
 
 export function langOption(v: string | undefined): Lang {
   const lang = v ?? 'zh';
-  if (lang !== 'zh' && lang !== 'en') throw new UsageError(`--lang must be zh or en, got "${lang}"`);
+  if (lang !== 'zh' && lang !== 'en') throw new UsageError({ zh: `--lang 只能是 zh 或 en，而不是“${lang}”`, en: `--lang must be zh or en, got "${lang}"` });
   return lang;
 }
 
 export function yearOption(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}$/.test(v)) throw new UsageError(`--year must be a year YYYY, got "${v}"`);
+  if (!/^\d{4}$/.test(v)) throw new UsageError({ zh: `--year 应为四位年份（如 2024），而不是“${v}”`, en: `--year must be a year YYYY, got "${v}"` });
   return +v;
 }
 
 export function periodOption(v: string | undefined, name = '--period'): string {
-  if (v === undefined) throw new UsageError(`${name} YYYY-MM is required`);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new UsageError(`${name} must be a month YYYY-MM, got "${v}"`);
+  if (v === undefined) throw new UsageError({ zh: `缺少 ${name} YYYY-MM（如 ${name} 2024-06）`, en: `${name} YYYY-MM is required` });
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new UsageError({ zh: `${name} 应为年月 YYYY-MM（如 2024-06），而不是“${v}”`, en: `${name} must be a month YYYY-MM, got "${v}"` });
   return v;
 }
 
@@ -57,8 +90,8 @@ export async function askServer<T>(what: string, exchange: () => Promise<T>): Pr
 export function serverOptions(values: { server?: string; token?: string }): { server: string; token: string; fetch: typeof fetch } {
   const server = values.server ?? process.env.LEDGER_SYNC_SERVER;
   const token = values.token ?? process.env.LEDGER_SYNC_TOKEN;
-  if (!server) throw new UsageError('--server URL (or LEDGER_SYNC_SERVER) is required');
-  if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
-  if (!token) throw new UsageError('--token (or LEDGER_SYNC_TOKEN) is required');
+  if (!server) throw new UsageError({ zh: '缺少 --server 服务器地址（或环境变量 LEDGER_SYNC_SERVER）', en: '--server URL (or LEDGER_SYNC_SERVER) is required' });
+  if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError({ zh: `--server 应为 http(s) 地址，而不是“${server}”`, en: `--server must be an http(s) URL, got "${server}"` });
+  if (!token) throw new UsageError({ zh: '缺少 --token 令牌（或环境变量 LEDGER_SYNC_TOKEN）', en: '--token (or LEDGER_SYNC_TOKEN) is required' });
   return { server, token, fetch: nodeFetch };
 }

@@ -17,7 +17,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     reference: { type: 'string' },
     ...MAP_OPTION,
   });
-  if (positionals.length !== 1) throw new UsageError('check takes one workbook: ledger-sync check <book.xlsx>');
+  if (positionals.length !== 1) throw new UsageError({ zh: 'check 需要且只需要一个工作簿：ledger-sync check <工作簿>', en: 'check takes one workbook: ledger-sync check <book>' });
   const file = positionals[0]!;
   const lang = langOption(values.lang);
   const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year), ref: loadReference(values.reference) };

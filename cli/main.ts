@@ -1,6 +1,6 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
 import { OptionError } from '../shared/check';
-import { Io, UsageError } from './args';
+import { Io, UsageError, sessionLang } from './args';
 import { WorkbookWriteError } from './xlsx-analysis-writer';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
@@ -67,10 +67,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         io.out(USAGE + '\n');
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; run "ledger-sync --help"`);
+        throw new UsageError({ zh: `未知的命令“${command}”：运行 ledger-sync --help 查看用法`, en: `unknown command "${command}"; run "ledger-sync --help"` });
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookWriteError) {
+    const lang = sessionLang(argv);
+    if (e instanceof UsageError || e instanceof OptionError) {
+      io.err(`ledger-sync: ${e.text(lang)}\n`);
+    } else if (e instanceof WorkbookWriteError) {
       io.err(`ledger-sync: ${e.message}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.

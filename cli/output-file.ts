@@ -12,10 +12,10 @@ export async function writeFileAtomically(file: string, data: Buffer): Promise<v
   } catch (e) {
     await fs.rm(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
-    if (code === 'EBUSY') throw new UsageError(`cannot write ${file}: the file is open in another program (close it in Excel)`);
-    throw new UsageError(`cannot write ${file}: ${(e as Error).message}`);
+    if (code === 'ENOENT') throw new UsageError({ zh: `无法写入 ${file}：所在文件夹不存在`, en: `cannot write ${file}: its folder does not exist` });
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError({ zh: `无法写入 ${file}：没有写入权限`, en: `cannot write ${file}: permission denied` });
+    if (code === 'EBUSY') throw new UsageError({ zh: `无法写入 ${file}：文件正被其他程序打开（请先在 Excel 中关闭它）`, en: `cannot write ${file}: the file is open in another program (close it in Excel)` });
+    throw new UsageError({ zh: `无法写入 ${file}：${(e as NodeJS.ErrnoException).code ?? '未知错误'}`, en: `cannot write ${file}: ${(e as Error).message}` });
   }
 }
 

@@ -21,7 +21,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     reference: { type: 'string' },
     ...MAP_OPTION,
   });
-  if (positionals.length !== 1) throw new UsageError('push takes one workbook: ledger-sync push <book.xlsx> --server URL --token T --period YYYY-MM');
+  if (positionals.length !== 1) throw new UsageError({ zh: 'push 需要且只需要一个工作簿：ledger-sync push <工作簿> --server 地址 --token 令牌 --period YYYY-MM', en: 'push takes one workbook: ledger-sync push <book> --server URL --token T --period YYYY-MM' });
   const period = periodOption(values.period);
   const client = serverOptions(values);
   const lang = langOption(values.lang);

@@ -35,7 +35,16 @@ export interface CheckResult {
   summary: Summary;
 }
 
-export class OptionError extends Error {}
+/** A bad option of a check (--as-of, --year): said in both languages, the session picks. */
+export class OptionError extends Error {
+  constructor(readonly said: { zh: string; en: string }) {
+    super(said.en);
+  }
+
+  text(lang: Lang): string {
+    return this.said[lang];
+  }
+}
 
 export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions = {}): CheckResult {
   const ref = options.ref ?? DEFAULT_REFERENCE;
@@ -43,10 +52,10 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
   let asOf: IsoDate | null = null;
   if (options.asOf !== undefined) {
     asOf = asOfOfPeriod(options.asOf);
-    if (!asOf) throw new OptionError(`--as-of must be a month YYYY-MM between 2000-01 and 2100-12, got "${options.asOf}"`);
+    if (!asOf) throw new OptionError({ zh: `--as-of 应为 2000-01 至 2100-12 之间的年月 YYYY-MM，而不是“${options.asOf}”`, en: `--as-of must be a month YYYY-MM between 2000-01 and 2100-12, got "${options.asOf}"` });
   }
   if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 2000 && options.year <= 2100)) {
-    throw new OptionError(`--year must be a year 2000–2100, got "${options.year}"`);
+    throw new OptionError({ zh: `--year 应为 2000–2100 之间的年份，而不是“${options.year}”`, en: `--year must be a year 2000–2100, got "${options.year}"` });
   }
 
   const findings: Finding[] = [];

@@ -168,12 +168,19 @@ function econNameKeys(name: string): string[] {
   return short !== k ? [k, short] : [k];
 }
 
-const econIndexCache = new WeakMap<ReferenceData, Map<string, string>>();
-function econIndex(ref: ReferenceData): Map<string, string> {
+/**
+ * Name → its codes. One name can stand under two classes (办公设备购置 is 30902 in 基本建设 and 31002
+ * in 资本性支出): with its code it is either; alone it is the later one, the ordinary department
+ * budget's (310 over 309, in code order).
+ */
+const econIndexCache = new WeakMap<ReferenceData, Map<string, string[]>>();
+function econIndex(ref: ReferenceData): Map<string, string[]> {
   let idx = econIndexCache.get(ref);
   if (!idx) {
     idx = new Map();
-    for (const [code, name] of Object.entries(ref.econ_classes)) for (const k of econNameKeys(name)) idx.set(k, code);
+    for (const [code, name] of Object.entries(ref.econ_classes).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const k of econNameKeys(name)) idx.set(k, [...(idx.get(k) ?? []), code]);
+    }
     econIndexCache.set(ref, idx);
   }
   return idx;
@@ -192,11 +199,11 @@ export function parseEconClass(c: Cell, ref: ReferenceData): Parsed<string> {
     const known = ref.econ_classes[code];
     if (known === undefined) return bad('V04', expected);
     const name = m[2]!.trim();
-    if (name === '' || econIndex(ref).get(foldForMatch(name)) === code) return ok(code);
+    if (name === '' || econIndex(ref).get(foldForMatch(name))?.includes(code)) return ok(code);
     return bad('V04', `${code} ${known}`);
   }
-  const code = econIndex(ref).get(foldForMatch(s));
-  return code ? ok(code) : bad('V04', expected);
+  const codes = econIndex(ref).get(foldForMatch(s));
+  return codes ? ok(codes[codes.length - 1]!) : bad('V04', expected);
 }
 
 export type FieldValue = string | number;

@@ -68,14 +68,19 @@ describe('ledger-sync check', () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ['no file argument', ['check'], /takes one workbook/],
+    ['no file argument', ['check'], /check 需要且只需要一个工作簿/],
+    ['no file argument, in English', ['check', '--lang', 'en'], /takes one workbook/],
     ['a missing file', ['check', 'no-such.xlsx'], /找不到文件：no-such\.xlsx/],
     ['a missing file, in English', ['check', 'no-such.xlsx', '--lang', 'en'], /file not found: no-such\.xlsx/],
-    ['a bad --as-of', ['check', SAMPLE, '--as-of', '2024-13'], /--as-of must be a month YYYY-MM/],
-    ['a bad --year', ['check', SAMPLE, '--year', '24'], /--year must be a year/],
-    ['a bad --lang', ['check', SAMPLE, '--lang', 'fr'], /--lang must be zh or en/],
-    ['an unknown option', ['check', SAMPLE, '--frobnicate'], /Unknown option '--frobnicate'/],
-    ['an unknown command', ['chekc', SAMPLE], /unknown command "chekc"/],
+    ['a bad --as-of', ['check', SAMPLE, '--as-of', '2024-13'], /--as-of 应为 2000-01 至 2100-12 之间的年月/],
+    ['a bad --as-of, in English', ['check', SAMPLE, '--as-of', '2024-13', '--lang', 'en'], /--as-of must be a month YYYY-MM/],
+    ['a bad --year', ['check', SAMPLE, '--year', '24'], /--year 应为四位年份/],
+    ['a bad --year, in English', ['check', SAMPLE, '--year', '24', '--lang=en'], /--year must be a year/],
+    ['a bad --lang', ['check', SAMPLE, '--lang', 'fr'], /--lang 只能是 zh 或 en/],
+    ['an unknown option', ['check', SAMPLE, '--frobnicate'], /未知的选项“--frobnicate”/],
+    ['an unknown option, in English', ['check', SAMPLE, '--frobnicate', '--lang', 'en'], /Unknown option '--frobnicate'/],
+    ['an unknown command', ['chekc', SAMPLE], /未知的命令“chekc”/],
+    ['an unknown command, in English', ['chekc', SAMPLE, '--lang', 'en'], /unknown command "chekc"/],
   ];
   for (const [what, argv, message] of bad) {
     it(`exit 2 with one line for ${what}`, async () => {

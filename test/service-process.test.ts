@@ -238,9 +238,9 @@ describe('ledger-sync push and token create', function () {
   });
 
   const bad: [string, () => string[], RegExp][] = [
-    ['no --period', () => ['push', SAMPLE, '--server', url, '--token', 't'], /--period YYYY-MM is required/],
-    ['a bad --period', () => ['push', SAMPLE, '--server', url, '--token', 't', '--period', '2024-6'], /--period must be a month/],
-    ['no --server', () => ['push', SAMPLE, '--token', 't', '--period', '2024-06'], /--server URL/],
+    ['no --period', () => ['push', SAMPLE, '--server', url, '--token', 't'], /缺少 --period YYYY-MM/],
+    ['a bad --period', () => ['push', SAMPLE, '--server', url, '--token', 't', '--period', '2024-6'], /--period 应为年月 YYYY-MM/],
+    ['no --server', () => ['push', SAMPLE, '--token', 't', '--period', '2024-06'], /缺少 --server 服务器地址/],
     ['a refused token', () => ['push', SAMPLE, '--server', url, '--token', 'lsk_bad', '--period', '2024-06'], /refused: token refused.*HTTP 401/],
     ['an unreachable server', () => ['push', SAMPLE, '--server', 'http://127.0.0.1:9', '--token', 't', '--period', '2024-06'], /cannot reach http:\/\/127\.0\.0\.1:9/],
     ['a bad role', () => ['token', 'create', '--unit', 'A', '--role', 'boss', '--db', `sqlite:${tmpDir()}/x.sqlite`], /--role must be clerk, reviewer or admin/],

@@ -155,9 +155,15 @@ describe('economic classes', () => {
     });
   }
   it('a deployment can add classes', () => {
-    const custom = { ...ref, econ_classes: { ...ref.econ_classes, '30240': '税金及附加费用' } };
-    assert.deepEqual(parseEconClass('税金及附加费用', custom), { ok: true, value: '30240' });
-    assert.equal(parseEconClass('税金及附加费用', ref).ok, false);
+    const custom = { ...ref, econ_classes: { ...ref.econ_classes, '30301': '离休费' } };
+    assert.deepEqual(parseEconClass('离休费', custom), { ok: true, value: '30301' });
+    assert.equal(parseEconClass('离休费', ref).ok, false);
+  });
+
+  it('the defaults know salaries and the other 301, 302, 309 and 310 items (30101 基本工资 is most units\' largest line)', () => {
+    for (const [code, name] of [['30101', '基本工资'], ['30113', '住房公积金'], ['30240', '税金及附加费用'], ['30906', '大型修缮'], ['31022', '无形资产购置']]) {
+      assert.deepEqual(parseEconClass(`${code} ${name}`, ref), { ok: true, value: code }, code);
+    }
   });
 });
 
