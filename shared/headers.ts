@@ -11,6 +11,8 @@ export const HEADER_SCAN_ROWS = 10;
 export interface NormalisedHeader {
   key: string;
   unit: MoneyUnit | null;
+  /** When a bracketed note that is no unit was dropped (`指标名称（二级科目名称）`): the key with it kept. */
+  whole?: string;
 }
 
 const UNIT_RE = /[(\[【]([^)\]】]*)[)\]】]$/;
@@ -23,6 +25,7 @@ export function normaliseHeader(text: string): NormalisedHeader {
   if (m) {
     const u = m[1]!;
     if (u === '元' || u === '万元') unit = u;
+    else if (u !== '') return { key: s.slice(0, m.index), unit, whole: s.slice(0, m.index) + u };
     s = s.slice(0, m.index);
   }
   return { key: s, unit };
@@ -127,6 +130,8 @@ export function matchHeaderColumns(kind: LedgerKind, columns: readonly HeaderCol
     const own = normaliseHeader(label);
     const group = parent ? normaliseHeader(parent) : null;
     let hit = label ? matchHeader(kind, own.key) : null;
+    // A bracketed note may say what the column is (`指标名称（二级科目名称）`): read with it too.
+    if (!hit && own.whole) hit = matchHeader(kind, own.whole);
     if (!hit && group && label) hit = matchHeader(kind, group.key + own.key);
     if (!hit && group && !label) hit = matchHeader(kind, group.key);
     if (!hit) continue;
@@ -292,8 +297,9 @@ export function titleYear(grid: SheetGrid, headerIndex: number): number | null {
   for (let r = 0; r < headerIndex; r++) {
     for (const c of grid.rows[r] ?? []) {
       if (typeof c !== 'string') continue;
-      for (const m of foldFullWidth(c).matchAll(/(?<!\d)(\d{4})\s*年/g)) {
-        const y = +m[1]!;
+      // `2024年…` in a title, or a year line `预算年度：2024`.
+      for (const m of foldFullWidth(c).matchAll(/(?<!\d)(\d{4})\s*年|年度\s*:\s*(\d{4})(?!\d)/g)) {
+        const y = +(m[1] ?? m[2])!;
         if (y >= 2000 && y <= 2100) return y;
       }
     }

@@ -28,21 +28,17 @@ export function cellText(c: Cell | undefined): string {
 }
 
 /**
- * The header block that starts at row `index`: further rows belong to it while the row above has a
- * cell merged across two or more columns (a group) with labels below it. Each column is labelled by
- * its lowest non-empty cell in the block; the group above that cell is its parent. Merged ranges
- * are filled (shared/read/merges.ts), so a cell merged down through the block labels every row.
+ * The header block that starts at row `index`: the next row belongs to it when this one is a row
+ * of grouped columns — a cell merged across two or more columns (a group) with two or more labels
+ * of their own below it, and every other column merged down (or empty below) — and so on, up to
+ * three rows. A title merged across the sheet (one text) or a form's label/value cells (one text
+ * below each) are no groups. Each column is labelled by its lowest non-empty cell in the block; the
+ * group above that cell is its parent. Merged ranges are filled (shared/read/merges.ts), so a cell
+ * merged down through the block labels every row.
  */
 export function headerBlockAt(grid: SheetGrid, index: number): HeaderBlock {
   let rows = 1;
-  const merges = grid.merges ?? [];
-  while (rows < 3) {
-    const groupRow = index + rows; // 1-based number of the block's last row so far
-    const below = grid.rows[index + rows];
-    const grouped = merges.some((m) => m.top === groupRow && m.bottom === groupRow && m.right > m.left && hasLabelUnder(below, m.left, m.right, grid.rows[index + rows - 1]));
-    if (!grouped) break;
-    rows++;
-  }
+  while (rows < 3 && groupsBelow(grid, index + rows - 1)) rows++;
   const width = Math.max(0, ...Array.from({ length: rows }, (_, k) => grid.rows[index + k]?.length ?? 0));
   const columns: HeaderColumn[] = [];
   for (let c = 0; c < width; c++) {
@@ -69,14 +65,34 @@ export function headerBlockAt(grid: SheetGrid, index: number): HeaderBlock {
   return { index, rows, columns };
 }
 
-/** Whether the row under a group holds labels of its own there (not the group's text filled down). */
-function hasLabelUnder(below: ReadonlyArray<Cell> | undefined, left: number, right: number, groupRow: ReadonlyArray<Cell> | undefined): boolean {
-  if (!below) return false;
-  for (let c = left - 1; c < right; c++) {
-    const t = cellText(below[c]);
-    if (t !== '' && t !== cellText(groupRow?.[c])) return true;
+/** Whether row `r` (0-based) is a row of grouped columns whose labels are in the row below. */
+function groupsBelow(grid: SheetGrid, r: number): boolean {
+  const row = grid.rows[r];
+  const below = grid.rows[r + 1];
+  if (!row || !below) return false;
+  if (new Set(row.map(cellText).filter((t) => t !== '')).size < 2) return false;
+  const groups = (grid.merges ?? []).filter((m) => m.top === r + 1 && m.bottom === r + 1 && m.right > m.left);
+  const inGroup = new Set<number>();
+  let any = false;
+  for (const m of groups) {
+    const text = cellText(row[m.left - 1]);
+    const labels = new Set<string>();
+    for (let c = m.left - 1; c < m.right; c++) {
+      inGroup.add(c);
+      const t = cellText(below[c]);
+      if (t !== '' && t !== text) labels.add(t);
+    }
+    if (labels.size >= 2) any = true;
   }
-  return false;
+  if (!any) return false;
+  // Outside the groups a header's columns run down through the block (merged, or empty below).
+  const width = Math.max(row.length, below.length);
+  for (let c = 0; c < width; c++) {
+    if (inGroup.has(c)) continue;
+    const t = cellText(below[c]);
+    if (t !== '' && t !== cellText(row[c])) return false;
+  }
+  return true;
 }
 
 // `单位：万元`, `金额单位:元`, `（单位：万元）`, `单位：人民币万元`, `Unit: 10,000 yuan`.

@@ -84,25 +84,39 @@ const TOTAL_END = /(小计|合计)[\s:：]*$/;
 /** First characters a total row's text can start with (after spaces): a cheap test before the regexes. */
 const TOTAL_FIRST = new Set(['小', '合', '总', '本', 't', 'T', ' ', '\t', '\n', '\r', '\u3000', '\u00a0']);
 
+/** Last characters a text ending in 小计/合计 can have: a cheap test before the regex. */
+const TOTAL_LAST = new Set(['计', ':', '：', ' ', '\u3000']);
+
 function isTotalRow(cells: ReadonlyArray<Cell>): boolean {
   for (const c of cells) {
     if (typeof c !== 'string') continue;
     if (TOTAL_FIRST.has(c.charAt(0)) && TOTAL_START.test(c)) return true;
-    if (c.length >= 2 && TOTAL_END.test(c)) return true;
+    if (c.length >= 2 && TOTAL_LAST.has(c.charAt(c.length - 1)) && TOTAL_END.test(c)) return true;
   }
   return false;
 }
 
 /** A row whose every non-empty cell is its column's header label again (a sheet pasted page by page). */
-function repeatsHeader(cells: ReadonlyArray<Cell>, labels: readonly string[]): boolean {
+function repeatsHeader(cells: ReadonlyArray<Cell>, raw: readonly string[], labels: readonly string[]): boolean {
   let any = false;
   for (let c = 0; c < cells.length; c++) {
     const v = cells[c];
     if (isEmptyCell(v ?? null)) continue;
-    if (typeof v !== 'string' || labels[c] === undefined || normaliseHeader(v).key !== labels[c]) return false;
+    if (typeof v !== 'string' || labels[c] === undefined) return false;
+    // Most rows are data: told apart by their first letter before any normalising.
+    if (v !== raw[c] && (firstLetter(v) !== firstLetter(raw[c]!) || normaliseHeader(v).key !== labels[c])) return false;
     any = true;
   }
   return any;
+}
+
+/** The first character that is not a space or the `*` of a required column. */
+function firstLetter(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charAt(i);
+    if (ch !== ' ' && ch !== '*' && ch !== '＊' && ch !== '\u3000' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch;
+  }
+  return '';
 }
 
 function isEmptyRow(cells: ReadonlyArray<Cell> | undefined): boolean {
@@ -278,7 +292,7 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     }
     if (isEmptyRow(cells)) continue;
     // A template's pre-numbered rows (序号 1, 2, 3 … and nothing else) and a header repeated page by page.
-    if (dataCols.every((c) => isEmptyCell(cells[c] ?? null)) || repeatsHeader(cells, labels)) continue;
+    if (dataCols.every((c) => isEmptyCell(cells[c] ?? null)) || repeatsHeader(cells, layout.headers, labels)) continue;
     if (isTotalRow(cells)) {
       sheetFindings.push(makeFinding('I01', opts.lang, { ledger: layout.kind, sheet: layout.sheet, row }));
       continue;

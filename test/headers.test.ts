@@ -6,18 +6,18 @@ import { grid } from './support/grid';
 import { checkWorkbook } from '../shared/check';
 
 describe('header normalisation', () => {
-  const cases: [string, string, string | null][] = [
+  const cases: [string, string, string | null, string?][] = [
     ['金额(万元)', '金额', '万元'],
     ['单价（元）', '单价', '元'],
     ['单价【元】', '单价', '元'],
     [' *计划 编号\n', '计划编号', null],
     ['Plan ID', 'planid', null],
     ['UNIT PRICE', 'unitprice', null],
-    ['品目名称（规格）', '品目名称', null],
+    ['品目名称（规格）', '品目名称', null, '品目名称规格'],
     ['全年预算(元)', '全年预算', '元'],
   ];
-  for (const [text, key, unit] of cases) {
-    it(`${JSON.stringify(text)} → ${key} ${unit ?? ''}`, () => assert.deepEqual(normaliseHeader(text), { key, unit }));
+  for (const [text, key, unit, whole] of cases) {
+    it(`${JSON.stringify(text)} → ${key} ${unit ?? ''}`, () => assert.deepEqual(normaliseHeader(text), whole ? { key, unit, whole } : { key, unit }));
   }
 });
 

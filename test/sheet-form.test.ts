@@ -5,21 +5,14 @@
 import assert from 'node:assert/strict';
 import { checkWorkbook } from '../shared/check';
 import { headerBlockAt, isFooterRow, unitOfLine } from '../shared/sheet-form';
-import { Cell, CellRange, SheetGrid } from '../shared/workbook';
-import { fillMerges, parseRange } from '../shared/read/merges';
-import { where } from './support/grid';
+import { Cell } from '../shared/workbook';
+import { formGrid, where } from './support/grid';
 import { preparePushes } from '../shared/push';
 import { readPushChunk } from '../shared/push';
 import { nodeHasher } from '../server/node-hasher';
 import { DEFAULT_REFERENCE } from '../shared/reference';
 
-/** A sheet as a reader gives it: merged ranges filled with their top-left value. */
-function sheet(name: string, rows: Cell[][], merges: string[] = []): SheetGrid {
-  const ranges = merges.map((m) => parseRange(m)!) as CellRange[];
-  const copy = rows.map((r) => [...r]);
-  fillMerges(copy, ranges);
-  return { name, rows: copy, merges: ranges };
-}
+const sheet = formGrid;
 
 const PLAN_HEADER = ['序号', '计划编号', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'];
 
@@ -311,5 +304,23 @@ describe('a date split over 年 / 月 / 日 columns', () => {
     assert.deepEqual(p!.open.source.sheets[0]!.split_dates, { date: ['G', 'H'] });
     const parsed = readPushChunk(p!.open, p!.rows, p!.sourceRows, { ref: DEFAULT_REFERENCE, lang: 'zh' });
     assert.equal(parsed[0]!.rows[0]!.values.date, '2024-03-05');
+  });
+});
+
+describe('notes in brackets and year lines', () => {
+  it('a bracketed note is tried as part of the header only when the header alone matches nothing', () => {
+    const g = sheet('预算', [['科目名称（经济分类）', '预算金额'], ['办公费', 100]]);
+    assert.equal(checkWorkbook([g], { asOf: '2024-06' }).sheets[0]!.mapping.econ_class, 'A', '科目名称 itself matches');
+    const h = sheet('预算', [['指标名称（二级科目名称）', '预算金额'], ['办公费', 100]]);
+    assert.equal(checkWorkbook([h], { asOf: '2024-06' }).sheets[0]!.mapping.econ_class, 'A', 'through its note');
+    const k = sheet('预算', [['指标名称（备注）', '预算金额'], ['办公费', 100]]);
+    assert.deepEqual(checkWorkbook([k], { asOf: '2024-06' }).findings.map((f) => f.code), ['I02']);
+  });
+
+  it('预算年度：2024 above the header gives the year, as 2024年 in a title does', () => {
+    const g = sheet('预算指标', [['预算年度：2023'], ['经济分类', '预算金额'], ['30201', 100]]);
+    assert.equal(checkWorkbook([g], { asOf: '2024-06' }).ledgers.budget!.rows[0]!.values.year, 2023);
+    const n = sheet('预算指标', [['编号：2023001'], ['经济分类', '预算金额'], ['30201', 100]]);
+    assert.equal(checkWorkbook([n], { asOf: '2024-06' }).ledgers.budget!.rows[0]!.values.year, 2024, 'no year line: the as-of year');
   });
 });

@@ -1,5 +1,6 @@
 /** In-memory sheets for tests: rows of cells, row 1 first. */
-import { Cell, SheetGrid, dateCell, errorCell } from '../../shared/workbook';
+import { Cell, CellRange, SheetGrid, dateCell, errorCell } from '../../shared/workbook';
+import { fillMerges, parseRange } from '../../shared/read/merges';
 import { checkWorkbook, CheckOptions, CheckResult } from '../../shared/check';
 import { Finding } from '../../shared/findings';
 
@@ -48,3 +49,11 @@ export function plainRows(g: SheetGrid): (Cell[] | null)[] {
   return out;
 }
 
+
+/** A sheet as a file reader gives it: empty text as empty, merged ranges (A1 refs) filled from their top-left. */
+export function formGrid(name: string, rows: readonly (readonly (Cell | undefined)[])[], merges: readonly string[] = []): SheetGrid {
+  const copy: Cell[][] = rows.map((r) => r.map((c) => (c === '' || c === undefined ? null : c)));
+  const ranges = merges.map((m) => parseRange(m)!) as CellRange[];
+  fillMerges(copy, ranges);
+  return { name, rows: copy, merges: ranges };
+}
