@@ -278,8 +278,10 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
     return parsed;
   }
   // Every row's values start as a copy of this: one shape for all rows, no property added one by one.
+  // Every field of the kind, mapped or not: values filled in later (a card's quantity, an amount)
+  // then never change a row object's shape.
   const template: Record<string, FieldValue | null> = {};
-  for (const mf of fields) template[mf.spec.name] = null;
+  for (const f of spec.fields) template[f.name] = null;
   if (layout.event) template.event = layout.event;
   const footerRow = layout.footerRow ?? Infinity;
   const dataCols = fields.map((f) => f.col);

@@ -103,7 +103,8 @@ export class OoxmlBook {
       }
       let end = xml.indexOf(close, gt);
       if (end < 0) end = xml.length;
-      out.push(flat(runText(xml, gt + 1, end)));
+      // Not copied: the strings live as long as the read, so keeping the part's text alive costs less.
+      out.push(runText(xml, gt + 1, end));
       i = xml.indexOf(open, end);
     }
     return (this.sharedStrings = out);
