@@ -13,6 +13,7 @@ import { DOMParser, XMLSerializer, Document, Element } from '@xmldom/xmldom';
 import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 import { chartPartXml, drawingPartXml } from './xlsx-chart-part';
 import { xmlText } from './xml-text';
+import { columnNumber } from '../shared/workbook';
 
 const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -293,10 +294,7 @@ function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: str
 }
 
 function cellCol(cellXmlText: string): number {
-  const m = /r="([A-Z]+)/.exec(cellXmlText)!;
-  let n = 0;
-  for (const ch of m[1]!) n = n * 26 + ch.charCodeAt(0) - 64;
-  return n;
+  return columnNumber(/r="([A-Z]+)/.exec(cellXmlText)![1]!);
 }
 
 function tableXml(l: SheetLayout, id: number): string {

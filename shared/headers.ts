@@ -1,7 +1,7 @@
 /** Header matching, header-row detection and ledger-kind recognition (ledgers.md). */
 import { foldFullWidth } from './text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from './ledgers';
-import { Cell, SheetGrid } from './workbook';
+import { Cell, SheetGrid, columnNumber } from './workbook';
 import { MoneyUnit } from './values';
 import { HeaderBlock, HeaderColumn, headerBlockAt } from './sheet-form';
 
@@ -260,9 +260,7 @@ export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices:
     if (!LEDGERS[det.kind].fields.some((f) => f.name === field)) continue;
     fields.delete(field);
     if (letter === null || !/^[A-Z]{1,3}$/.test(letter)) continue;
-    let col = 0;
-    for (const ch of letter) col = col * 26 + ch.charCodeAt(0) - 64;
-    col -= 1;
+    const col = columnNumber(letter) - 1;
     for (const [other, m] of fields) if (m.col === col) fields.delete(other);
     const h = header[col];
     const text = h ? h.label || h.parent : '';

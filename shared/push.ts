@@ -3,7 +3,7 @@
  * with the same validation code: the rows of each ledger as the clerk's cells, with their layout.
  */
 import { LedgerKind } from './ledgers';
-import { Cell, SheetGrid, columnLetter } from './workbook';
+import { Cell, SheetGrid, columnLetter, columnNumber } from './workbook';
 import { CheckResult } from './check';
 import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
 import { LedgerRow, ParsedSheet, SheetLayout, ReadOptions, checkLedgerRows, readLedgerRows, rowsBelowHeader } from './validate';
@@ -183,20 +183,15 @@ function estimateBytes(row: ReadonlyArray<Cell>): number {
 }
 
 /** Column letters back to 0-based columns. */
-export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
 
 function layoutsOf(open: Pick<PushOpenRequest, 'kind' | 'source' | 'columns'>): SheetLayout[] {
   return open.source.sheets.map((s, i) => {
     const mapping: Record<string, number> = {};
-    for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnIndex(letter);
+    for (const [field, letter] of Object.entries(open.columns[i] ?? {})) mapping[field] = columnNumber(letter) - 1;
     return {
       sheet: s.sheet, kind: open.kind, headerRow: s.header_row, headerRows: s.header_rows ?? 1, moneyUnit: s.money_unit ?? null,
       units: s.units ?? {}, footerRow: s.footer_row ?? null, ...(s.event ? { event: s.event } : {}),
-      ...(s.split_dates ? { splitDates: Object.fromEntries(Object.entries(s.split_dates).map(([f, [m, d]]) => [f, [columnIndex(m), columnIndex(d)] as [number, number]])) } : {}),
+      ...(s.split_dates ? { splitDates: Object.fromEntries(Object.entries(s.split_dates).map(([f, [m, d]]) => [f, [columnNumber(m) - 1, columnNumber(d) - 1] as [number, number]])) } : {}),
       titleYear: s.title_year, headers: s.headers, mapping,
     };
   });
