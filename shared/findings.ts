@@ -168,7 +168,8 @@ export function messageIn(f: Finding, lang: Lang): string {
 export function renderMessage(f: Finding, lang: Lang, args: MessageArgs = {}): string {
   const spec = f.ledger && f.field ? fieldSpec(f.ledger, f.field) : undefined;
   const base = spec ? spec[lang] : (f.field ?? '');
-  const label = !args.header || args.header === base ? base : lang === 'zh' ? args.header : `${base} (${args.header})`;
+  const header = args.header === undefined ? undefined : oneLine(args.header);
+  const label = !header || header === base ? base : lang === 'zh' ? header : `${base} (${header})`;
   let text = (lang === 'zh' ? ZH : EN)[f.code](f, label, args);
   if (args.alsoFields?.length && f.ledger) {
     const names = args.alsoFields.map((n) => fieldSpec(f.ledger!, n)?.[lang] ?? n);

@@ -35,4 +35,10 @@ describe('messages in the session\'s language only', () => {
       assert.ok(!/[\u4e00-\u9fff]/.test(m.replace(/"[^"]*"/g, '').replace(/\(expected [^)]*\)/, '')), m);
     });
   }
+
+  it('a header written over two lines is named on one line', () => {
+    const r = checkWorkbook([grid('支出明细', [['凭证号', '支付\n日期', '经济分类', '金额'], ['PZ-1', '2024-02-30', '30201', 5]])], { asOf: '2024-06' });
+    assert.equal(r.findings.length, 1);
+    assert.match(r.findings[0]!.message, /^“支付 日期”无法识别为日期/);
+  });
 });
