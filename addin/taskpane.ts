@@ -5,12 +5,14 @@
  * Everything it knows about ledgers comes from shared/; everything it does to the workbook goes
  * through the one Office.js adapter (excel-adapter.ts).
  */
+// First: what EdgeHTML lacks, before any module that uses it is evaluated.
+import './legacy-polyfills';
 import { headerBlockAt } from '../shared/sheet-form';
 import { checkWorkbook, CheckResult } from '../shared/check';
 import { readAllSheets, SheetGrid, columnLetter } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
-import { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
+import type { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
 import { changesLayout } from '../shared/month-end-tables';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { Finding } from '../shared/findings';

@@ -1,6 +1,7 @@
 /** `--reference file.json` / LEDGER_SYNC_REFERENCE: a deployment's reference data (docs/reference-data.md). */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_REFERENCE, ReferenceData, referenceWithOverrides } from '../shared/reference';
+import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
+import { referenceWithOverrides } from '../shared/reference-file';
 import { UsageError } from './args';
 
 export function loadReference(option: string | undefined): ReferenceData {

@@ -1,5 +1,6 @@
 /** The client side of the push protocol, for the CLI and the add-in alike (fetch only). */
-import { API_PREFIX, ApiError, CommitResponse, PushOpenResponse, SnapshotResponse } from './api';
+import type { ApiError, CommitResponse, PushOpenResponse, SnapshotResponse } from './api';
+import { API_PREFIX } from './api-limits';
 import { PreparedPush, chunkBody, chunkRanges } from './push';
 
 export class ApiRequestError extends Error {

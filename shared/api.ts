@@ -3,21 +3,16 @@
  * service all compile against, and the zod schemas the service checks payloads with.
  */
 import { z } from 'zod';
+import { MAX_EXCEL_COLUMNS, MAX_EXCEL_ROWS, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES, MAX_PUSH_ROWS, ROLES } from './api-limits';
+
+export * from './api-limits';
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Cell } from './workbook';
 import { Finding, Summary } from './findings';
 import type { LedgerDiff } from './diff';
 
-export const API_PREFIX = '/api/v1';
-export const MAX_CHUNK_ROWS = 10_000;
-export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Excel's own limits bound what a sheet can hold. */
-export const MAX_EXCEL_ROWS = 1_048_576;
-export const MAX_EXCEL_COLUMNS = 16_384;
-export const MAX_PUSH_ROWS = 1_000_000;
 
-export const ROLES = ['clerk', 'reviewer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export const PeriodSchema = z.string().regex(/^(20\d{2}|2100)-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const ColumnLetter = z.string().regex(/^[A-Z]{1,3}$/, 'a column letter such as A or AB');

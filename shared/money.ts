@@ -86,22 +86,90 @@ export function fenOfNumber(n: number, shift = 0): Fen | null {
 }
 
 /**
- * Compares a money amount with quantity × unit price exactly.
- * Returns amount − qty × price in fen as a rational over 10^scale, so that the 0.01-yuan tolerance
- * can be tested without binary rounding.
+ * Whether amount and quantity × unit price differ by more than 0.01 yuan, exactly: the product is
+ * taken in decimal digits, so neither binary rounding nor BigInt is needed (EdgeHTML, where the
+ * add-in runs on Office 2016/2019, has no BigInt).
  */
-export function amountMinusProduct(amount: Fen, qty: number, price: Fen): { diff: bigint; scale: number } {
+export function differsByMoreThanAFen(amount: Fen, qty: number, price: Fen): boolean {
   const q = decimalOfNumber(qty)!;
-  const qInt = BigInt((q.negative ? '-' : '') + (q.scale < 0 ? q.digits + '0'.repeat(-q.scale) : q.digits));
   const scale = Math.max(q.scale, 0);
-  const product = qInt * BigInt(price);
-  return { diff: BigInt(amount) * 10n ** BigInt(scale) - product, scale };
+  // Everything in units of 10^-scale fen: amount·10^scale against qty·10^scale × price.
+  const product = { negative: q.negative !== price < 0, digits: mulDigits(wholeDigits(q), String(Math.abs(price))) };
+  const scaled = { negative: amount < 0, digits: String(Math.abs(amount)) + '0'.repeat(scale) };
+  const diff = subSigned(scaled, product);
+  return compareDigits(diff, '1' + '0'.repeat(scale)) > 0;
 }
 
 /** qty × unit price rounded half away from zero to the fen (a plan's implied amount). */
 export function productFen(qty: number, price: Fen): Fen {
   const q = decimalOfNumber(qty)!;
-  const digits = (BigInt(q.scale < 0 ? q.digits + '0'.repeat(-q.scale) : q.digits) * BigInt(Math.abs(price))).toString();
+  const digits = mulDigits(wholeDigits(q), String(Math.abs(price)));
   const neg = q.negative !== price < 0;
   return decimalToFen({ negative: neg, digits, scale: Math.max(q.scale, 0) + 2 }, 0) ?? (NaN as Fen);
+}
+
+/** The decimal's digits as a whole number (its value × 10^max(scale, 0)). */
+function wholeDigits(d: Decimal): string {
+  return d.scale < 0 ? d.digits + '0'.repeat(-d.scale) : d.digits;
+}
+
+/** Product of two non-negative whole numbers written in decimal digits, in 7-digit limbs. */
+export function mulDigits(a: string, b: string): string {
+  const limbs = (s: string) => {
+    const out: number[] = [];
+    for (let end = s.length; end > 0; end -= 7) out.push(Number(s.slice(Math.max(0, end - 7), end)));
+    return out;
+  };
+  const x = limbs(a);
+  const y = limbs(b);
+  const r = new Array<number>(x.length + y.length).fill(0);
+  for (let i = 0; i < x.length; i++) {
+    let carry = 0;
+    for (let j = 0; j < y.length; j++) {
+      const t = r[i + j]! + x[i]! * y[j]! + carry; // < 2^53: limbs below 10^7
+      carry = Math.floor(t / 1e7);
+      r[i + j] = t - carry * 1e7;
+    }
+    r[i + y.length] = r[i + y.length]! + carry;
+  }
+  let s = '';
+  for (let i = r.length - 1; i >= 0; i--) s += String(r[i]).padStart(7, '0');
+  return s.replace(/^0+(?=\d)/, '');
+}
+
+/** Compares two non-negative whole numbers in decimal digits. */
+export function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length !== y.length ? x.length - y.length : x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** |x − y| of two signed whole numbers in digits. */
+function subSigned(x: { negative: boolean; digits: string }, y: { negative: boolean; digits: string }): string {
+  // Opposite signs: the magnitudes add; same signs: they subtract.
+  return x.negative !== y.negative ? addDigits(x.digits, y.digits) : compareDigits(x.digits, y.digits) >= 0 ? subDigits(x.digits, y.digits) : subDigits(y.digits, x.digits);
+}
+
+function addDigits(a: string, b: string): string {
+  let out = '';
+  let carry = 0;
+  for (let i = a.length - 1, j = b.length - 1; i >= 0 || j >= 0 || carry; i--, j--) {
+    const t = (i >= 0 ? a.charCodeAt(i) - 48 : 0) + (j >= 0 ? b.charCodeAt(j) - 48 : 0) + carry;
+    carry = t >= 10 ? 1 : 0;
+    out = String(t % 10) + out;
+  }
+  return out || '0';
+}
+
+/** a − b for a ≥ b. */
+function subDigits(a: string, b: string): string {
+  let out = '';
+  let borrow = 0;
+  for (let i = a.length - 1, j = b.length - 1; i >= 0; i--, j--) {
+    let t = a.charCodeAt(i) - 48 - (j >= 0 ? b.charCodeAt(j) - 48 : 0) - borrow;
+    borrow = t < 0 ? 1 : 0;
+    if (t < 0) t += 10;
+    out = String(t) + out;
+  }
+  return out.replace(/^0+(?=\d)/, '');
 }

@@ -3,7 +3,7 @@
  * since last month, one row per added or removed row and per changed field) and the audit trail.
  */
 import { AnalysisTable, TableCell } from './analysis';
-import { AuditEventView, DiffResponse } from './api';
+import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
 import { LEDGERS } from './ledgers';
 import { SheetLayout, layoutSheet } from './sheet-layout';

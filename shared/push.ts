@@ -5,7 +5,8 @@
 import { LedgerKind } from './ledgers';
 import { Cell, SheetGrid, columnLetter, columnNumber } from './workbook';
 import { CheckResult } from './check';
-import { PushOpenRequest, PushSheet, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api';
+import type { PushOpenRequest, PushSheet } from './api';
+import { MAX_CHUNK_ROWS, MAX_CHUNK_BYTES } from './api-limits';
 import { LedgerRow, ParsedSheet, SheetLayout, ReadOptions, checkLedgerRows, readLedgerRows, rowsBelowHeader } from './validate';
 import { Finding } from './findings';
 import { IsoDate } from './dates';

@@ -1,5 +1,4 @@
 /** Reference data (reference.md): shipped defaults, overridable per deployment. */
-import { z } from 'zod';
 import defaults from './reference-defaults.json';
 
 export interface ReferenceData {
@@ -22,33 +21,4 @@ export const DEFAULT_REFERENCE: ReferenceData = defaults as ReferenceData;
 /** A deployment's overrides replace whole top-level entries; thresholds merge key by key. */
 export function withOverrides(base: ReferenceData, over: Partial<ReferenceData>): ReferenceData {
   return { ...base, ...over, thresholds: { ...base.thresholds, ...(over.thresholds ?? {}) } };
-}
-
-const count = z.number().int().nonnegative();
-const OverridesSchema = z
-  .object({
-    $comment: z.string().optional(),
-    econ_classes: z.record(z.string().regex(/^\d{3,7}$/), z.string().min(1), { error: (i) => (i.code === 'invalid_key' ? 'expected an economic class code of digits (30201)' : undefined) }).optional(),
-    sangong_classes: z.array(z.string().regex(/^\d{3,7}$/)).optional(),
-    catalogue_2022: z.record(z.string().min(1), z.string().min(1)).optional(),
-    catalogue_2013: z.record(z.string().min(1), z.string().min(1)).optional(),
-    method_policy: z.array(z.object({ catalogue: z.enum(['2013', '2022']), prefix: z.string().min(1), method: z.string().min(1) }).strict()).optional(),
-    thresholds: z.object({ public_tender_fen: count, capitalisation_fen: count, split_window_days: count, unpaid_contract_days: count }).partial().strict().optional(),
-    useful_life_years: z.array(z.object({ prefix: z.string(), years: z.number().int().positive() }).strict()).optional(),
-  })
-  .strict();
-
-/**
- * A deployment's override file (JSON) applied to the defaults, or the first problem in it named by
- * its path (`thresholds.public_tender_fen: expected number`).
- */
-export function referenceWithOverrides(json: unknown, base: ReferenceData = DEFAULT_REFERENCE): { ok: true; ref: ReferenceData } | { ok: false; problem: string } {
-  const r = OverridesSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return { ok: false, problem: `${at}: ${issue.message}` };
-  }
-  const { $comment: _comment, ...over } = r.data;
-  return { ok: true, ref: withOverrides(base, over as Partial<ReferenceData>) };
 }

@@ -8,7 +8,7 @@ import { SheetDetection, normaliseHeader, titleYear } from './headers';
 import { footerIndex, sheetMoneyUnit } from './sheet-form';
 import { FieldValue, MoneyUnit, isEmptyCell, parseCell, rawText } from './values';
 import { Cell, SheetGrid, columnLetter } from './workbook';
-import { Fen, amountMinusProduct, fenToYuanString, productFen } from './money';
+import { Fen, differsByMoreThanAFen, fenToYuanString, productFen } from './money';
 import { IsoDate, addDays } from './dates';
 import { ReferenceData } from './reference';
 
@@ -419,12 +419,6 @@ export function rowIds(kind: LedgerKind, values: Record<string, FieldValue | nul
   return ids;
 }
 
-/** |amount − qty × price| > 0.01 yuan, exactly. */
-function amountOff(amount: Fen, qty: number, price: Fen): boolean {
-  const { diff, scale } = amountMinusProduct(amount, qty, price);
-  return (diff < 0n ? -diff : diff) > 10n ** BigInt(scale);
-}
-
 const CATALOGUE_CODE_RE = /^[ABC](\d{2}|\d{4}|\d{6}|\d{8}|\d{10})$/;
 const GBT_CODE_RE = /^\d{7}$/;
 
@@ -513,7 +507,7 @@ export function* checkLedgerRows(kind: LedgerKind, parts: ParsedSheet[], checks:
         if (typeof qty === 'number' && typeof price === 'number') {
           if (typeof v.amount === 'number') {
             // Fast exact test for whole quantities; fractions go through the exact decimal product.
-            const off = Number.isInteger(qty) ? Math.abs(v.amount - qty * price) > 1 : amountOff(v.amount as Fen, qty, price as Fen);
+            const off = Number.isInteger(qty) ? Math.abs(v.amount - qty * price) > 1 : differsByMoreThanAFen(v.amount as Fen, qty, price as Fen);
             if (off) {
               addRowFinding(row, kind, 'V06', amountField!, opts.lang, {
                 value: fenToYuanString(v.amount),

@@ -91,10 +91,12 @@ export function parseQty(c: Cell): Parsed<number> {
 }
 
 const DATE_EXPECTED = 'a date such as 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日 or 20240305';
-const TIME = String.raw`(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?`;
-const DATE_SEP_RE = new RegExp(String.raw`^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})${TIME}$`);
-const DATE_ZH_RE = new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`);
-const DATE_COMPACT_RE = new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`);
+// Plain strings, not String.raw: a tagged template with `\2` in it is a syntax error before ES2018
+// (EdgeHTML 18, where the pane runs on Office 2016/2019).
+const TIME = '(?:[ T]+\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?Z?)?';
+const DATE_SEP_RE = new RegExp('^(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})' + TIME + '$');
+const DATE_ZH_RE = new RegExp('^(\\d{4})\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日' + TIME + '$');
+const DATE_COMPACT_RE = new RegExp('^(\\d{4})(\\d{2})(\\d{2})' + TIME + '$');
 const DATE_DAY_FIRST_RE = /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}/;
 
 function ymd(y: string, m: string, d: string): Parsed<IsoDate> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseMoney } from '../shared/values';
-import { fenToYuanString, fenFromYuanString, productFen, amountMinusProduct, Fen } from '../shared/money';
+import { fenToYuanString, fenFromYuanString, productFen, differsByMoreThanAFen, mulDigits, compareDigits, Fen } from '../shared/money';
 
 describe('money parsing (values.md)', () => {
   const valid: [unknown, string, ('元' | '万元')?][] = [
@@ -135,7 +135,31 @@ describe('money parsing (values.md)', () => {
     assert.equal(productFen(0.5, 333 as Fen), 167); // 1.665 yuan → 1.67
     assert.equal(productFen(3, 3333 as Fen), 9999);
     assert.equal(productFen(0.1, 30 as Fen), 3);
-    assert.deepEqual(amountMinusProduct(10000 as Fen, 3, 3333 as Fen), { diff: 1n, scale: 0 });
-    assert.deepEqual(amountMinusProduct(300 as Fen, 0.1, 3000 as Fen), { diff: 0n, scale: 1 });
+    assert.equal(differsByMoreThanAFen(10000 as Fen, 3, 3333 as Fen), false); // 100.00 vs 99.99: exactly a fen
+    assert.equal(differsByMoreThanAFen(10001 as Fen, 3, 3333 as Fen), true);
+    assert.equal(differsByMoreThanAFen(300 as Fen, 0.1, 3000 as Fen), false);
+    assert.equal(differsByMoreThanAFen(-300 as Fen, 0.1, 3000 as Fen), true);
+  });
+
+  // The pane runs where there is no BigInt; the tests, in Node, hold the digit arithmetic to it.
+  it('digit arithmetic equals BigInt on random whole numbers', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 18n }), (a, b) => {
+      assert.equal(mulDigits(a.toString(), b.toString()), (a * b).toString());
+      assert.equal(Math.sign(compareDigits(a.toString(), b.toString())), a > b ? 1 : a < b ? -1 : 0);
+    }), { numRuns: 500 });
+  });
+
+  it('the fen tolerance equals the exact BigInt comparison on random amounts, quantities and prices', () => {
+    const qty = fc.oneof(fc.integer({ min: -1000, max: 100000 }), fc.double({ min: -1000, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 1000) / 1000));
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), qty, fc.integer({ min: -1e10, max: 1e10 }), (amount, q, price) => {
+      const d = String(q).includes('e') ? null : String(q);
+      if (d === null) return;
+      const [int, frac = ''] = d.replace('-', '').split('.');
+      const scale = frac.length;
+      const qInt = BigInt((q < 0 ? '-' : '') + int + frac);
+      const diff = BigInt(amount) * 10n ** BigInt(scale) - qInt * BigInt(price);
+      const exact = (diff < 0n ? -diff : diff) > 10n ** BigInt(scale);
+      assert.equal(differsByMoreThanAFen(amount as Fen, q, price as Fen), exact, `${amount} ${q} ${price}`);
+    }), { numRuns: 1000 });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp, reconcilerOf } from '../server/app';
-import { referenceWithOverrides } from '../shared/reference';
+import { referenceWithOverrides } from '../shared/reference-file';
 import { DEFAULT_PUSH_OPTIONS } from '../server/push-service';
 import { nodeHasher } from '../server/node-hasher';
 import { contentHash } from '../shared/push';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_REFERENCE, referenceWithOverrides } from '../shared/reference';
+import { DEFAULT_REFERENCE } from '../shared/reference';
+import { referenceWithOverrides } from '../shared/reference-file';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
 
