@@ -3,7 +3,7 @@
  * service all compile against, and the zod schemas the service checks payloads with.
  */
 import { z } from 'zod';
-import { MAX_EXCEL_COLUMNS, MAX_EXCEL_ROWS, MAX_CHUNK_ROWS, MAX_CHUNK_BYTES, MAX_PUSH_ROWS, ROLES } from './api-limits';
+import { MAX_EXCEL_COLUMNS, MAX_EXCEL_ROWS, MAX_CHUNK_ROWS, MAX_PUSH_ROWS } from './api-limits';
 
 export * from './api-limits';
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';

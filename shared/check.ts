@@ -1,9 +1,8 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
-import { SheetDetection, bestBlock, detectSheet, detectSheetAs, detectSheetAtRow, normaliseHeader, withColumnChoices } from './headers';
-import { headerBlockAt } from './sheet-form';
-import { foldFullWidth } from './text';
+import { SheetDetection, bestBlock, candidateBlocks, detectSheet, detectSheetAs, detectSheetAtRow, normaliseHeader, withColumnChoices } from './headers';
+import { titleText } from './sheet-form';
 import { LedgerSheet, ParsedSheet, SheetLayout, ValidatedLedger, makeFinding, readLedgerSheet, validateLedger } from './validate';
 import { SheetGrid } from './workbook';
 import { IsoDate, asOfOfPeriod, lastDayOfMonth } from './dates';
@@ -70,7 +69,7 @@ export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions
       : row !== undefined ? detectSheetAtRow(grid, row - 1, chosen)
       : chosen === undefined ? detectSheet(grid) : detectSheetAs(grid, chosen);
     const choices = options.columns?.[grid.name];
-    const det = found && choices ? withColumnChoices(grid, found, choices) : found;
+    const det = found && choices ? withColumnChoices(found, choices) : found;
     if (!det) {
       // A sheet the user said is no ledger is left alone; one that looks like a ledger is V10, never I02.
       const like = chosen === null ? null : resemblance(grid);
@@ -157,7 +156,7 @@ function monthEnd(d: Date): IsoDate {
  * the header maps two of its fields. The kind that maps the most fields is the one it resembles.
  */
 export function resemblance(grid: SheetGrid): SheetDetection | null {
-  const blocks = Array.from({ length: Math.min(10, grid.rows.length) }, (_, r) => headerBlockAt(grid, r));
+  const blocks = candidateBlocks(grid);
   let best: SheetDetection | null = null;
   for (const kind of LEDGER_KINDS) {
     const top = bestBlock(kind, blocks);
@@ -169,13 +168,6 @@ export function resemblance(grid: SheetGrid): SheetDetection | null {
     if (!best || n > best.match.fields.size) best = top;
   }
   return best;
-}
-
-/** The sheet's name and the text of the rows above its header, for hints. */
-function titleText(grid: SheetGrid, headerIndex: number): string {
-  const parts = [grid.name];
-  for (let r = 0; r < headerIndex; r++) for (const c of grid.rows[r] ?? []) if (typeof c === 'string') parts.push(c);
-  return foldFullWidth(parts.join(' ')).toLowerCase();
 }
 
 function unreadFinding(grid: SheetGrid, det: SheetDetection, lang: Lang) {

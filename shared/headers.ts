@@ -3,7 +3,7 @@ import { foldFullWidth } from './text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from './ledgers';
 import { Cell, SheetGrid, columnNumber } from './workbook';
 import { MoneyUnit } from './values';
-import { HeaderBlock, HeaderColumn, headerBlockAt } from './sheet-form';
+import { HeaderBlock, HeaderColumn, cellText, headerBlockAt, titleText } from './sheet-form';
 
 /** How many rows from the top may hold the header. */
 export const HEADER_SCAN_ROWS = 10;
@@ -103,15 +103,9 @@ export interface HeaderMatch {
   unmapped: string[];
 }
 
-function headerText(c: Cell | undefined): string {
-  if (typeof c === 'string') return c.trim();
-  if (typeof c === 'number') return String(c);
-  return '';
-}
-
 /** Matches one row against one kind, with the precedence of ledgers.md and layouts.md. */
 export function matchHeaderRow(kind: LedgerKind, row: ReadonlyArray<Cell> | undefined): HeaderMatch {
-  return matchHeaderColumns(kind, Array.from(row ?? [], (c) => ({ label: headerText(c), parent: '' })));
+  return matchHeaderColumns(kind, Array.from(row ?? [], (c) => ({ label: cellText(c), parent: '' })));
 }
 
 /**
@@ -135,7 +129,7 @@ export function matchHeaderColumns(kind: LedgerKind, columns: readonly HeaderCol
     if (!hit && group && label) hit = matchHeader(kind, group.key + own.key);
     if (!hit && group && !label) hit = matchHeader(kind, group.key);
     if (!hit) continue;
-    const unit = own.unit ?? group?.unit ?? null;
+    const unit = columnUnit(columns[col]!);
     const cur = best.get(hit.fieldIndex);
     // For one field: equality before containment, then the earlier synonym, then the leftmost column.
     const better = !cur || (hit.exact && !cur.hit.exact) || (hit.exact === cur.hit.exact && hit.synIndex < cur.hit.synIndex);
@@ -160,6 +154,11 @@ export function matchHeaderColumns(kind: LedgerKind, columns: readonly HeaderCol
   return { fields, unmapped };
 }
 
+/** A column's bracketed unit: its own label's, else its group's (`预算金额（万元）` over 合计). */
+function columnUnit(h: HeaderColumn): MoneyUnit | null {
+  return normaliseHeader(h.label).unit ?? (h.parent ? normaliseHeader(h.parent).unit : null);
+}
+
 /**
  * A date of the kind split over three neighbouring columns 年 / 月 / 日 (or 年度 / 月份 / 日期, the
  * last as the day): its field — the one their group names (签订日期 over 年|月|日), else the kind's
@@ -176,7 +175,8 @@ function splitDate(kind: LedgerKind, columns: readonly HeaderColumn[], best: Map
       ? named.fieldIndex
       : fields.findIndex((f, i) => f.type === 'date' && (!best.has(i) || [c, c + 1, c + 2].includes(best.get(i)!.col)));
     if (field < 0) continue;
-    const header = parent ? `${parent} ${columns[c]!.label}/${columns[c + 1]!.label}/${columns[c + 2]!.label}` : `${columns[c]!.label}/${columns[c + 1]!.label}/${columns[c + 2]!.label}`;
+    const parts = `${columns[c]!.label}/${columns[c + 1]!.label}/${columns[c + 2]!.label}`;
+    const header = parent ? `${parent} ${parts}` : parts;
     return { field, cols: [c, c + 1, c + 2], header };
   }
   return null;
@@ -203,13 +203,13 @@ const ONE_EVENT: [RegExp, string][] = [[/维修|报修/, 'repair'], [/调拨|调
 export function oneEventSheet(grid: SheetGrid, blocks: readonly HeaderBlock[]): SheetDetection | null {
   const top = bestBlock('asset_event', blocks);
   if (!top || !top.match.fields.has('asset_id') || !top.match.fields.has('date') || top.match.fields.has('event')) return null;
-  const title = [grid.name, ...grid.rows.slice(0, top.headerIndex).flatMap((r) => (r ?? []).filter((c): c is string => typeof c === 'string'))].join(' ');
+  const title = titleText(grid, top.headerIndex);
   const hit = ONE_EVENT.find(([re]) => re.test(title));
   return hit ? { ...top, event: hit[1] } : null;
 }
 
 /** The header blocks that may start in each of the first rows (layouts.md: blocks compete with single rows). */
-function candidateBlocks(grid: SheetGrid): HeaderBlock[] {
+export function candidateBlocks(grid: SheetGrid): HeaderBlock[] {
   const out: HeaderBlock[] = [];
   for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) out.push(headerBlockAt(grid, r));
   return out;
@@ -253,7 +253,7 @@ export function bestBlock(kind: LedgerKind, blocks: readonly HeaderBlock[]): She
  * The user's column corrections (the add-in's dropdowns) applied to a detection: a field moved to
  * another column (by letter), or (null) to none. A column maps one field: whichever field had it loses it.
  */
-export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices: Record<string, string | null>): SheetDetection {
+export function withColumnChoices(det: SheetDetection, choices: Record<string, string | null>): SheetDetection {
   const fields = new Map(det.match.fields);
   const header = det.block.columns;
   for (const [field, letter] of Object.entries(choices)) {
@@ -263,8 +263,7 @@ export function withColumnChoices(grid: SheetGrid, det: SheetDetection, choices:
     const col = columnNumber(letter) - 1;
     for (const [other, m] of fields) if (m.col === col) fields.delete(other);
     const h = header[col];
-    const text = h ? h.label || h.parent : '';
-    fields.set(field, { col, header: text, unit: normaliseHeader(text).unit ?? (h?.parent ? normaliseHeader(h.parent).unit : null) });
+    fields.set(field, { col, header: h ? h.label || h.parent : '', unit: h ? columnUnit(h) : null });
   }
   const used = new Set([...fields.values()].map((m) => m.col));
   const unmapped = header.map((h) => h.label || h.parent).filter((t, col) => t && !used.has(col));

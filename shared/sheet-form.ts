@@ -21,6 +21,13 @@ export interface HeaderBlock {
   columns: HeaderColumn[];
 }
 
+/** The sheet's name and the text cells of the rows above its header: where hints and titles are read. */
+export function titleText(grid: SheetGrid, headerIndex: number): string {
+  const parts = [grid.name];
+  for (let r = 0; r < headerIndex; r++) for (const c of grid.rows[r] ?? []) if (typeof c === 'string') parts.push(c);
+  return foldFullWidth(parts.join(' ')).toLowerCase();
+}
+
 export function cellText(c: Cell | undefined): string {
   if (typeof c === 'string') return c.trim();
   if (typeof c === 'number') return String(c);

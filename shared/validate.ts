@@ -254,7 +254,7 @@ export function readLedgerRows(layout: SheetLayout, rows: Iterable<SourceRow>, o
   const mappedCols = new Set([...Object.values(layout.mapping), ...Object.values(layout.splitDates ?? {}).flat()]);
   const unmapped = layout.headers.filter((h, col) => h !== '' && !mappedCols.has(col));
   const missing = spec.fields
-    .filter((f) => f.required && layout.mapping[f.name] === undefined && !derivedColumn(layout.kind, f.name, layout.mapping) && !(f.name === 'event' && layout.event))
+    .filter((f) => f.required && layout.mapping[f.name] === undefined && !derivedColumn(layout, f.name))
     .map((f) => f.name);
   const info: LedgerSheet = {
     sheet: layout.sheet,
@@ -350,10 +350,12 @@ function parseRow(
  * contracts) is quantity 1 at that amount; an asset register with unit prices but no value column
  * values each card at quantity × unit price.
  */
-function derivedColumn(kind: LedgerKind, field: string, mapping: Record<string, number>): boolean {
+function derivedColumn({ kind, mapping, event }: SheetLayout, field: string): boolean {
   if (kind === 'purchase' && (field === 'quantity' || field === 'unit_price')) {
     return mapping.amount !== undefined && mapping.quantity === undefined && mapping.unit_price === undefined;
   }
+  // A sheet of one event (a 维修单) gives every row its event.
+  if (kind === 'asset_event' && field === 'event') return event !== undefined;
   return kind === 'asset' && field === 'value' && mapping.unit_price !== undefined;
 }
 

@@ -69,16 +69,7 @@ export async function openWorkbook(bytes: Uint8Array, fileName: string, opts: Op
   const name = sheetNameOfFile(fileName);
   const rows = parseDelimited(text);
   const grid: SheetGrid = { name, rows };
-  return {
-    fileName, format: 'csv', bytes, encoding, settings: {},
-    sheets: [{ name, hidden: false, part: name }],
-    definedNames: [],
-    sheetNames: async () => [name],
-    readSheet: async (n) => {
-      if (n !== name) throw new ReadError('damaged');
-      return grid;
-    },
-  };
+  return withSheets({ fileName, format: 'csv', bytes, encoding }, [{ name, hidden: false, part: name }], [], () => grid);
 }
 
 async function openZip(bytes: Uint8Array, fileName: string, opts: OpenOptions): Promise<WorkbookFile> {
