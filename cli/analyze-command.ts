@@ -12,7 +12,7 @@ import { MAP_OPTION, readCorrections } from './corrections-option';
 import { checkJson, checkText } from './format-check';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { titleUnit } from '../shared/headers';
-import { writeAnalysisSheets } from './xlsx-analysis-writer';
+import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 import { localTimestamp, writeFileAtomically } from './output-file';
 import { FileFormat } from '../shared/read/workbook-file';
 import { Lang } from '../shared/findings';
@@ -59,7 +59,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     // Another format becomes a new .xlsx: its sheets as read, then the analysis sheets.
     const { ledgerSheetsXlsx } = require('../shared/write/ledger-sheets') as typeof import('../shared/write/ledger-sheets');
     const base = book.format === 'xlsx' || book.format === 'xlsm' ? book.bytes : ledgerSheetsXlsx(await readAllSheets({ sheetNames: async () => book.sheets.map((s) => s.name), readSheet: (n) => book.readSheet(n) }));
-    await writeFileAtomically(values.out, await writeAnalysisSheets(Buffer.from(base.buffer, base.byteOffset, base.byteLength), layouts));
+    await writeFileAtomically(values.out, await writeAnalysisSheets(base, layouts));
     const charts = layouts.filter((l) => l.chart).length;
     wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts\n`;
   }

@@ -1,7 +1,7 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
 import { OptionError } from '../shared/check';
 import { Io, UsageError, sessionLang } from './args';
-import { WorkbookWriteError } from './xlsx-analysis-writer';
+import { WorkbookWriteError } from '../shared/write/analysis-sheets';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';

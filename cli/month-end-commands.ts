@@ -6,7 +6,7 @@ import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { auditLayout, changesLayout } from '../shared/month-end-tables';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { localTimestamp, writeFileAtomically } from './output-file';
-import { writeAnalysisSheets } from './xlsx-analysis-writer';
+import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 
 const call = <T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> =>
   askServer(what, () => apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body)));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from './args';
 
 /** Writes beside the target and renames, so a failure never leaves a half-written workbook. */
-export async function writeFileAtomically(file: string, data: Buffer): Promise<void> {
+export async function writeFileAtomically(file: string, data: Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     await fs.writeFile(tmp, data);

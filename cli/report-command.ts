@@ -6,7 +6,7 @@ import { apiRequest } from '../shared/api-client';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { localTimestamp, writeFileAtomically } from './output-file';
-import { writeAnalysisSheets } from './xlsx-analysis-writer';
+import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 
 export async function runReport(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {

@@ -7,13 +7,12 @@
  * Earlier analysis sheets (marked by a hidden workbook name, sheet-layout.ts) are rewritten in
  * place; a sheet of the same name that is not ours is never touched: the write is refused.
  */
-import path from 'node:path/posix';
 import JSZip from 'jszip';
 import { DOMParser, XMLSerializer, Document, Element } from '@xmldom/xmldom';
-import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
-import { chartPartXml, drawingPartXml } from './xlsx-chart-part';
-import { xmlText } from './xml-text';
-import { columnNumber } from '../shared/workbook';
+import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../sheet-layout';
+import { chartPartXml, drawingPartXml } from './chart-part';
+import { xmlText } from './xml-escape';
+import { columnNumber } from '../workbook';
 
 const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -47,15 +46,34 @@ const serialise = (doc: Document): string => new XMLSerializer().serializeToStri
 const children = (el: Element, local: string): Element[] => Array.from(el.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === local);
 const child = (el: Element, local: string): Element | undefined => children(el, local)[0];
 
+/** Zip part paths are POSIX paths without a leading slash; written here so the writer needs no Node module. */
+function dirname(part: string): string {
+  const i = part.lastIndexOf('/');
+  return i < 0 ? '' : part.slice(0, i);
+}
+function normalise(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
+}
+
 /** A part path relative to the folder of the part whose relationships name it. */
 function resolveTarget(fromPart: string, target: string): string {
-  return target.startsWith('/') ? target.slice(1) : path.normalize(path.join(path.dirname(fromPart), target));
+  return target.startsWith('/') ? normalise(target) : normalise(`${dirname(fromPart)}/${target}`);
 }
 function relsPathOf(part: string): string {
-  return `${path.dirname(part)}/_rels/${path.basename(part)}.rels`;
+  const dir = dirname(part);
+  return `${dir ? `${dir}/` : ''}_rels/${part.slice(dir ? dir.length + 1 : 0)}.rels`;
 }
 function relativeTarget(fromPart: string, toPart: string): string {
-  return path.relative(path.dirname(fromPart), toPart);
+  const from = dirname(fromPart).split('/').filter(Boolean);
+  const to = toPart.split('/');
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
 }
 
 class Package {
@@ -353,7 +371,7 @@ async function maxTableId(pkg: Package): Promise<number> {
  * The input workbook (null for a new one) plus the analysis sheets. Throws WorkbookWriteError, with
  * nothing written, when the input cannot take them.
  */
-export async function writeAnalysisSheets(input: Buffer | null, layouts: SheetLayout[]): Promise<Buffer> {
+export async function writeAnalysisSheets(input: Uint8Array | null, layouts: SheetLayout[]): Promise<Uint8Array> {
   let zip: JSZip;
   try {
     zip = input ? await JSZip.loadAsync(input) : emptyPackage();
@@ -458,5 +476,5 @@ export async function writeAnalysisSheets(input: Buffer | null, layouts: SheetLa
   }
   if (names && children(names, 'definedName').length === 0) wbRoot.removeChild(names);
   pkg.flush();
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }

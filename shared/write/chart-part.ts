@@ -3,8 +3,8 @@
  * anchors it. exceljs writes no charts, so these parts are written here, from the shared layout.
  * Every series caches its values, so viewers that do not recalculate still draw the chart.
  */
-import { ChartLayout, CellRange, NUMBER_FORMATS, quoteSheet, rangeA1 } from '../shared/sheet-layout';
-import { xmlText } from './xml-text';
+import { ChartLayout, CellRange, NUMBER_FORMATS, quoteSheet, rangeA1 } from '../sheet-layout';
+import { xmlText } from './xml-escape';
 
 /** Series colours; fixed so a rendering can be checked by colour. */
 export const PALETTE = ['2E75B6', 'ED7D31', 'A5A5A5', 'FFC000', '5B9BD5', '70AD47', '264478', '9E480E', '636363', '997300'];
