@@ -16,7 +16,7 @@ import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChun
 import { getSnapshot, listSnapshots } from './snapshot-service';
 import { periodAnalysis, periodFindings } from './analysis-service';
 import { Reconciler } from './reconcile-service';
-import { closePeriod, listAudit, periodDiff, periodState, reopenPeriod } from './period-service';
+import { closePeriod, listAudit, periodBoard, periodDiff, periodState, reopenPeriod } from './period-service';
 import { openApiDocument, RouteDoc } from './openapi';
 import { ChunkCache } from './chunk-cache';
 
@@ -176,6 +176,11 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
       query: { unit: 'unit code (reviewer)' },
       responses: { 200: '{unit, period, status, changed_by, changed_at, reason, findings_summary}', 400: 'bad period', 404: 'unit not visible' },
       handler: async (req, res) => res.json(await periodState(db, req.auth!, req.params.period, req.query, opts.push.ref, reconciler)),
+    },
+    {
+      method: 'get', path: '/periods/:period/board', role: 'reviewer', summary: 'Every unit × this month: pushed when and by whom, findings by severity, open or closed',
+      responses: { 200: '{period, units: [{unit, unit_name, status, changed_by, changed_at, reason, findings_summary, last_push_at, last_push_by, snapshots}]}', 400: 'bad period', 403: 'not a reviewer' },
+      handler: async (req, res) => res.json(await periodBoard(db, req.params.period, opts.push.ref, reconciler)),
     },
     {
       method: 'post', path: '/periods/:period/close', role: 'reviewer', summary: 'Close the month for a unit; refused while it has error-level findings unless overridden with a reason',

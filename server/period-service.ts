@@ -6,7 +6,7 @@
  */
 import { Transaction, Op } from 'sequelize';
 import { z } from 'zod';
-import { AuditResponse, DiffResponse, PeriodChangeSchema, PeriodSchema, PeriodStateResponse } from '../shared/api';
+import { AuditResponse, BoardResponse, DiffResponse, PeriodChangeSchema, PeriodSchema, PeriodStateResponse } from '../shared/api';
 import { diffLedger, previousPeriod } from '../shared/diff';
 import { Summary, summarise } from '../shared/findings';
 import { LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
@@ -63,6 +63,22 @@ async function stateOf(db: Db, unit: Unit, p: string, ref: ReferenceData, reconc
 export async function periodState(db: Db, auth: Auth, p: unknown, query: { unit?: unknown }, ref: ReferenceData, reconciler?: Reconciler): Promise<PeriodStateResponse> {
   const unit = await unitScope(db, auth, query.unit);
   return stateOf(db, unit, period(p), ref, reconciler);
+}
+
+/** Every unit × one month: pushed when and by whom, findings by severity, open or closed (reviewers). */
+export async function periodBoard(db: Db, p: unknown, ref: ReferenceData, reconciler?: Reconciler): Promise<BoardResponse> {
+  const month = period(p);
+  const units = await db.models.Unit.findAll({ order: [['code', 'ASC']] });
+  const rows: BoardResponse['units'] = [];
+  for (const u of units) {
+    const [state, last, snapshots] = await Promise.all([
+      stateOf(db, { id: u.id, code: u.code }, month, ref, reconciler),
+      db.models.Snapshot.findOne({ where: { unit_id: u.id, period: month }, order: [['id', 'DESC']] }),
+      db.models.Snapshot.count({ where: { unit_id: u.id, period: month } }),
+    ]);
+    rows.push({ ...state, unit_name: u.name, last_push_at: last ? last.created_at.toISOString() : null, last_push_by: last?.created_by ?? null, snapshots });
+  }
+  return { period: month, units: rows };
 }
 
 function changeRequest(body: unknown, query: { unit?: unknown }) {

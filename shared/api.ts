@@ -137,6 +137,18 @@ export interface PeriodStateResponse {
   findings_summary: Summary;
 }
 
+/** GET /api/v1/periods/{period}/board: every unit's month at a glance (reviewers). */
+export interface BoardResponse {
+  period: string;
+  units: (PeriodStateResponse & {
+    unit_name: string | null;
+    /** The newest snapshot pushed for the month: when and by whom (null: nothing pushed yet). */
+    last_push_at: string | null;
+    last_push_by: string | null;
+    snapshots: number;
+  })[];
+}
+
 /** POST /api/v1/periods/{period}/close and /reopen. */
 export const PeriodChangeSchema = z
   .object({

@@ -135,6 +135,27 @@ for (const dialect of DIALECTS) {
       assert.ok(audit.body.events.some((e: { action: string }) => e.action === 'commit'));
     });
 
+    it('the board shows every unit × the month: pushed when and by whom, findings by severity, open or closed (reviewers only)', async () => {
+      for (const p of await workbookPushes(SAMPLE, '2024-06')) await pushWith(s, s.tokens.clerkA, p);
+      assert.equal((await close(s.tokens.reviewer, '2024-06', { unit: 'A', override: '已报批' })).status, 200);
+      const board = await request(s.app).get('/api/v1/periods/2024-06/board').set(bearer(s.tokens.reviewer));
+      assert.equal(board.status, 200, JSON.stringify(board.body));
+      assert.equal(board.body.period, '2024-06');
+      const byUnit = new Map(board.body.units.map((u: { unit: string }) => [u.unit, u]));
+      const a = byUnit.get('A') as Record<string, unknown>;
+      assert.equal(a.status, 'closed');
+      assert.equal(a.changed_by, 'REVIEW/reviewer');
+      assert.equal(a.snapshots, 6);
+      assert.match(String(a.last_push_at), /^2\d{3}-\d\d-\d\dT/);
+      assert.match(String(a.last_push_by), /^A\//);
+      assert.deepEqual(a.findings_summary, { error: 7, warning: 1, info: 6 });
+      const b = byUnit.get('B') as Record<string, unknown>;
+      assert.deepEqual([b.status, b.snapshots, b.last_push_at, b.last_push_by], ['open', 0, null, null]);
+      assert.deepEqual(b.findings_summary, { error: 0, warning: 0, info: 0 });
+      assert.equal((await request(s.app).get('/api/v1/periods/2024-06/board').set(bearer(s.tokens.clerkA))).status, 403);
+      assert.equal((await request(s.app).get('/api/v1/periods/2024-6/board').set(bearer(s.tokens.reviewer))).status, 400);
+    });
+
     it('clerks cannot close, reopen or read the audit trail (403), nor see another unit’s diff (404)', async () => {
       assert.equal((await close(s.tokens.clerkA, '2024-01')).status, 403);
       assert.equal((await reopen(s.tokens.clerkA, '2024-01', { reason: 'x' })).status, 403);
