@@ -144,6 +144,21 @@ export function corrections(map: unknown, grids: readonly SheetGrid[], strict = 
   return out;
 }
 
+/** Corrections as a --map file holds them (what the workbench offers for a file that cannot keep settings). */
+export function mapOfCorrections(c: Corrections): { sheets: Record<string, { kind?: LedgerKind | null; header_row?: number; columns?: Record<string, string | null> }> } {
+  const sheets: ReturnType<typeof mapOfCorrections>['sheets'] = {};
+  const at = (name: string) => (Object.prototype.hasOwnProperty.call(sheets, name) ? sheets[name]! : (sheets[name] = {}));
+  for (const [name, kind] of Object.entries(c.kinds ?? {})) at(name).kind = kind;
+  for (const [name, row] of Object.entries(c.headerRows ?? {})) at(name).header_row = row;
+  for (const [name, cols] of Object.entries(c.columns ?? {})) at(name).columns = cols;
+  return { sheets };
+}
+
+/** Corrections as the pane's settings (each value as Office keeps it: the object itself, stored as JSON). */
+export function settingsOfCorrections(c: Corrections): Record<string, unknown> {
+  return { 'ledger-sync.kinds': c.kinds ?? {}, 'ledger-sync.headerRows': c.headerRows ?? {}, 'ledger-sync.columns': c.columns ?? {} };
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

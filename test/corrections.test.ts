@@ -1,8 +1,10 @@
 /** layouts.md "Corrections the user made": the pane's, stored in the workbook, and --map FILE, in the CLI. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { strToU8 } from 'fflate';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { withPaneSettings } from '../shared/write/pane-settings';
+import { mapOfCorrections, settingsOfCorrections } from '../shared/corrections';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
 import { rawXlsx } from './support/raw-xlsx';
@@ -72,4 +74,37 @@ describe('corrections in the CLI: the ones the pane saved, and --map', function 
       assert.match(e.err, en);
     });
   }
+
+  it('corrections the workbench saves into an .xlsx are read back by the CLI as the pane\'s, and every other part is kept', async () => {
+    const given = { kinds: { 合同台账: 'purchase' as const }, headerRows: { 合同台账: 1 }, columns: { 合同台账: { item_name: 'C', date: 'H' } } };
+    const input = new Uint8Array(readFileSync(plain));
+    const out = await withPaneSettings(input, settingsOfCorrections(given));
+    const written = path.join(dir, 'corrected.xlsx');
+    writeFileSync(written, out);
+    const j = await json(written);
+    assert.deepEqual(j.sheets.map((s: { sheet: string; kind: string; mapping: Record<string, string> }) => [s.sheet, s.kind, s.mapping.item_name, s.mapping.date]), [['合同台账', 'purchase', 'C', 'H']]);
+    const before = unzipSync(input);
+    const after = unzipSync(out);
+    for (const [name, bytes] of Object.entries(before)) {
+      if (name === '[Content_Types].xml' || name === '_rels/.rels') continue;
+      assert.deepEqual(after[name], bytes, name);
+    }
+    assert.ok(after['xl/webextensions/taskpanes.xml'], 'listed as a task pane, as Office writes it');
+    // Saved again: the settings are replaced in the same part, not added beside it.
+    const twice = unzipSync(await withPaneSettings(out, settingsOfCorrections({ kinds: { 合同台账: null } })));
+    assert.equal(Object.keys(twice).filter((n) => /webextension\d+\.xml$/.test(n)).length, 1);
+    assert.deepEqual((await json(path.join(dir, 'corrected.xlsx'))).sheets.length, 1);
+    writeFileSync(written, zipSync(twice));
+    assert.deepEqual((await json(written)).sheets, []);
+    // Another add-in's settings in the workbook stay as they were.
+    const foreign = unzipSync(await withPaneSettings(new Uint8Array(readFileSync(saved)), settingsOfCorrections(given)));
+    assert.match(strFromU8(foreign['xl/webextensions/webextension1.xml']!), /other-addin\.x/);
+  });
+
+  it('as a --map file: the same corrections, read back by --map', async () => {
+    const map = path.join(dir, 'workbench-map.json');
+    writeFileSync(map, JSON.stringify(mapOfCorrections({ kinds: { 合同台账: 'purchase' }, columns: { 合同台账: { item_name: 'C', date: 'H' } } })));
+    const j = await json(plain, '--map', map);
+    assert.deepEqual([j.sheets[0].mapping.item_name, j.sheets[0].mapping.date], ['C', 'H']);
+  });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { checkManifest, manifestForOrigin } from '../cli/manifest-check';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
+import { ADDIN_ID } from '../shared/write/pane-settings';
 
 const ROOT = path.join(__dirname, '..');
 const XML = readFileSync(path.join(ROOT, 'manifest.xml'), 'utf8');
@@ -13,6 +14,11 @@ const ASSETS = path.join(ROOT, 'addin', 'assets');
 const run = promisify(execFile);
 
 describe('the add-in manifest', () => {
+  it('has the id under which settings are written into workbooks (shared/write/pane-settings.ts)', () => {
+    const id = /<Id>([^<]+)<\/Id>/.exec(readFileSync(path.join(__dirname, '..', 'manifest.xml'), 'utf8'))![1]!;
+    assert.equal(id.toLowerCase(), ADDIN_ID);
+  });
+
   it('passes the offline checks: TaskPaneApp, Workbook, ReadWriteDocument, a Home-tab button, one HTTPS origin, icons present', () => {
     assert.deepEqual(checkManifest(XML, ASSETS), []);
   });
