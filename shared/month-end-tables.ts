@@ -7,6 +7,7 @@ import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
 import { LEDGERS } from './ledgers';
 import { SheetLayout, layoutSheet } from './sheet-layout';
+import { auditDetailsText } from './audit-text';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
 export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
@@ -37,7 +38,7 @@ function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
     title: name,
     sheet: name,
     columns: ['id', 'at', 'unit', 'actor', 'action', 'period', 'details'],
-    rows: events.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.unit, e.actor, e.action, e.period, JSON.stringify(e.details)]),
+    rows: events.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.unit, e.actor, e.action, e.period, auditDetailsText(e.details, lang)]),
   };
 }
 

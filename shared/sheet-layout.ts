@@ -6,6 +6,7 @@
  */
 import { Analysis, AnalysisTable, ChartSpec, TableCell, TableKey, TABLE_KEYS } from './analysis';
 import { ENUMS } from './enums';
+import { auditActionText } from './audit-text';
 import { Lang } from './findings';
 import { LEDGERS, LedgerKind } from './ledgers';
 import { columnLetter } from './workbook';
@@ -244,15 +245,6 @@ const STATUS: Record<string, [string, string]> = {
 };
 const SEVERITY: Record<string, [string, string]> = { error: ['错误', 'error'], warning: ['警告', 'warning'], info: ['提示', 'info'] };
 const CHANGE: Record<string, [string, string]> = { added: ['新增', 'added'], removed: ['删除', 'removed'], changed: ['修改', 'changed'] };
-const ACTION: Record<string, [string, string]> = {
-  push_open: ['开始推送', 'push opened'],
-  push_unchanged: ['推送（内容未变）', 'push (unchanged)'],
-  commit: ['提交快照', 'commit'],
-  reconcile: ['核对', 'reconcile'],
-  close: ['结账', 'close'],
-  reopen: ['重新打开', 'reopen'],
-  token_create: ['创建令牌', 'token created'],
-};
 
 /** Codes in the JSON (`competitive_consultation`, `over_plan`) read as words in the sheet. */
 function displayCode(column: string, v: string, lang: Lang): string {
@@ -264,7 +256,7 @@ function displayCode(column: string, v: string, lang: Lang): string {
   if (column === 'status') return STATUS[v]?.[i] ?? v;
   if (column === 'severity') return SEVERITY[v]?.[i] ?? v;
   if (column === 'change') return CHANGE[v]?.[i] ?? v;
-  if (column === 'action') return ACTION[v]?.[i] ?? v;
+  if (column === 'action') return auditActionText(v, lang);
   if (column === 'ledger' && v in LEDGERS) return lang === 'zh' ? LEDGER_NAMES[v as LedgerKind][0] : LEDGER_NAMES[v as LedgerKind][1];
   return v;
 }
