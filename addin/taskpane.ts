@@ -7,20 +7,20 @@
  */
 // First: what EdgeHTML lacks, before any module that uses it is evaluated.
 import './legacy-polyfills';
-import { headerBlockAt } from '../shared/sheet-form';
 import { checkWorkbook, CheckResult } from '../shared/check';
-import { readAllSheets, SheetGrid, columnLetter } from '../shared/workbook';
+import { readAllSheets, SheetGrid } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
 import type { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
 import { changesLayout } from '../shared/month-end-tables';
-import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { Finding } from '../shared/findings';
+import { LEDGERS, LedgerKind } from '../shared/ledgers';
+import { renderLedgerList } from '../ui/ledger-list';
+import { renderFindingList, summaryKind } from '../ui/finding-list';
 import { Analysis } from '../shared/analysis';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { OfficeWorkbook, ExcelRun } from './excel-adapter';
-import { browserHasher } from './browser-hasher';
-import { PaneLang, Words, langOf, words } from './i18n';
+import { browserHasher } from '../shared/browser-hasher';
+import { PaneLang, Words, langOf, words } from '../shared/desk-words';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -106,127 +106,40 @@ function recheck(): void {
 }
 
 function renderLedgers(): void {
-  const list = $('ledger-list');
-  list.replaceChildren();
-  for (const g of S.grids) {
-    const sheet = S.checked!.sheets.find((s) => s.sheet === g.name);
-    const li = document.createElement('li');
-    const name = document.createElement('span');
-    name.className = 'sheet-name';
-    name.textContent = g.name;
-    const pick = document.createElement('select');
-    pick.className = 'kind';
-    pick.setAttribute('aria-label', g.name);
-    for (const k of ['', ...LEDGER_KINDS]) {
-      const o = document.createElement('option');
-      o.value = k;
-      o.textContent = k === '' ? S.w.notLedger : S.lang === 'zh' ? LEDGERS[k as LedgerKind].zh : k;
-      o.selected = (sheet?.kind ?? '') === k;
-      pick.append(o);
-    }
-    pick.onchange = () => {
-      S.kinds[g.name] = pick.value === '' ? null : (pick.value as LedgerKind);
-      // Corrections are the workbook's own: kept in its settings, so they come back with it.
-      const st = settings();
-      st.set('ledger-sync.kinds', S.kinds);
-      st.save();
-      recheck();
-    };
-    const detail = document.createElement('div');
-    detail.className = 'detail';
-    if (sheet) {
-      const mapping = Object.entries(sheet.mapping).map(([f, col]) => `${S.lang === 'zh' ? LEDGERS[sheet.kind].fields.find((x) => x.name === f)?.zh ?? f : f}→${col}`);
-      const form = [S.w.headerRow(sheet.header_row, sheet.data_rows, sheet.header_rows), ...(sheet.money_unit ? [S.w.moneyUnit(sheet.money_unit)] : []), ...(sheet.footer_row ? [S.w.footer(sheet.footer_row)] : [])];
-      detail.textContent = `${form.join('，')} · ${mapping.join(' ')}`;
-    } else {
-      // A sheet that looks like a ledger but was not read: what was found, what is missing (V10).
-      const unread = S.checked!.findings.find((f) => f.code === 'V10' && f.sheet === g.name);
-      if (unread) {
-        detail.textContent = unread.message;
-        detail.classList.add('unread');
-      }
-    }
-    li.append(name, pick, detail);
-    if (sheet) li.append(columnChoices(g, sheet.kind, sheet.header_row, sheet.mapping));
-    list.append(li);
-  }
-}
-
-/** A dropdown per field: which column holds it (the header row's cells), or none. Remembered per workbook. */
-function columnChoices(g: SheetGrid, kind: LedgerKind, headerRow: number, mapping: Record<string, string>): HTMLElement {
-  const box = document.createElement('details');
-  box.className = 'columns';
-  const head = document.createElement('summary');
-  head.textContent = S.w.columns;
-  box.append(head);
-  const rowLabel = document.createElement('label');
-  const rowSpan = document.createElement('span');
-  rowSpan.textContent = S.w.headerRowLabel;
-  const rowPick = document.createElement('select');
-  rowPick.className = 'header-row';
-  for (let r = 1; r <= Math.min(10, g.rows.length); r++) rowPick.append(new Option(String(r), String(r), false, r === headerRow));
-  rowPick.onchange = () => {
-    S.headerRows[g.name] = Number(rowPick.value);
-    delete S.columns[g.name]; // columns are letters of that row: chosen again below it
+  const keep = () => {
+    // Corrections are the workbook's own: kept in its settings, so they come back with it.
     const st = settings();
+    st.set('ledger-sync.kinds', S.kinds);
     st.set('ledger-sync.headerRows', S.headerRows);
     st.set('ledger-sync.columns', S.columns);
     st.save();
     recheck();
   };
-  rowLabel.append(rowSpan, rowPick);
-  box.append(rowLabel);
-  // A grouped header's columns by their own labels (the group's where a column has none).
-  const headers = headerBlockAt(g, headerRow - 1).columns.map((c, i) => [columnLetter(i + 1), c.label || c.parent] as const);
-  for (const f of LEDGERS[kind].fields) {
-    const label = document.createElement('label');
-    const span = document.createElement('span');
-    span.textContent = `${S.lang === 'zh' ? f.zh : f.en}${f.required ? ' *' : ''}`;
-    const sel = document.createElement('select');
-    sel.dataset.field = f.name;
-    for (const [value, text] of [['', S.w.noColumn] as const, ...headers.map(([l, h]) => [l, `${l} ${h}`] as const)]) {
-      const o = document.createElement('option');
-      o.value = value;
-      o.textContent = text;
-      o.selected = (mapping[f.name] ?? '') === value;
-      sel.append(o);
-    }
-    sel.onchange = () => {
-      (S.columns[g.name] ??= {})[f.name] = sel.value === '' ? null : sel.value;
-      const st = settings();
-      st.set('ledger-sync.columns', S.columns);
-      st.save();
-      recheck();
-    };
-    label.append(span, sel);
-    box.append(label);
-  }
-  return box;
+  renderLedgerList($('ledger-list'), {
+    lang: S.lang,
+    w: S.w,
+    sheets: S.grids.map((grid) => ({ grid, rowCount: grid.rows.length })),
+    checked: S.checked!,
+    onKind: (sheet, kind) => {
+      S.kinds[sheet] = kind;
+      keep();
+    },
+    onHeaderRow: (sheet, row) => {
+      S.headerRows[sheet] = row;
+      delete S.columns[sheet]; // columns are letters of that row: chosen again below it
+      keep();
+    },
+    onColumn: (sheet, field, letter) => {
+      (S.columns[sheet] ??= {})[field] = letter;
+      keep();
+    },
+  });
 }
 
 function renderFindings(): void {
-  const f = S.checked!.findings;
   const s = S.checked!.summary;
-  say('findings-summary', S.w.findingsSummary(s.error, s.warning, s.info), s.error > 0 ? 'error' : 'ok');
-  const box = $('findings');
-  box.replaceChildren();
-  const bySheet = new Map<string, Finding[]>();
-  for (const x of f) bySheet.set(x.sheet ?? '', [...(bySheet.get(x.sheet ?? '') ?? []), x]);
-  for (const [sheet, list] of bySheet) {
-    const group = document.createElement('details');
-    group.open = true;
-    const head = document.createElement('summary');
-    head.textContent = `${sheet} (${list.length})`;
-    group.append(head);
-    for (const x of list) {
-      const b = document.createElement('button');
-      b.className = `finding ${x.severity}`;
-      b.textContent = `${x.column ?? ''}${x.row ?? ''} ${x.code} ${x.message}`;
-      if (x.sheet && x.row) b.onclick = () => void S.book.select(x.sheet!, `${x.column ?? 'A'}${x.row}`);
-      group.append(b);
-    }
-    box.append(group);
-  }
+  say('findings-summary', S.w.findingsSummary(s.error, s.warning, s.info), summaryKind(s) === 'ok' ? 'ok' : 'error');
+  renderFindingList($('findings'), S.checked!.findings, S.w, (x) => void S.book.select(x.sheet!, `${x.column ?? 'A'}${x.row}`));
 }
 
 async function markAll(): Promise<void> {

@@ -1,10 +1,8 @@
 /** `ledger-sync analyze`: validate, reconcile and analyse in-process, as the service does. */
 import path from 'node:path';
-import { checkWorkbook, sortFindings } from '../shared/check';
+import { runBookMonth } from '../shared/month-run';
 import { readAllSheets } from '../shared/workbook';
-import { reconcile } from '../shared/reconcile';
-import { analyse, TABLE_KEYS } from '../shared/analysis';
-import { summarise } from '../shared/findings';
+import { TABLE_KEYS } from '../shared/analysis';
 import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { readWorkbookFile } from './read-workbook';
@@ -38,13 +36,8 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   if (values.out !== undefined) outNameFits(book.format, values.out, lang);
   const grids = await readAllSheets(book);
   const ref = loadReference(values.reference);
-  const checked = checkWorkbook(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref, ...readCorrections(book, grids, values.map, lang) });
-  const opts = { asOf: checked.as_of, ref, lang };
-  const rec = reconcile(checked.ledgers, opts);
-  const findings = [...checked.findings, ...rec.findings];
-  sortFindings(findings, new Map(grids.map((g, i) => [g.name, i])));
-  const result = { ...checked, findings, summary: summarise(findings) };
-  const analysis = analyse({ ledgers: checked.ledgers, matches: rec.matches, findings, ...opts });
+  const { result, analysis } = runBookMonth(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref, ...readCorrections(book, grids, values.map, lang) });
+  const checked = result;
   const name = path.basename(file);
   let wrote = '';
   if (values.out !== undefined && result.sheets.every((s) => s.kind === undefined)) {

@@ -71,10 +71,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
   } catch (e) {
     const lang = sessionLang(argv);
-    if (e instanceof UsageError || e instanceof OptionError) {
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookWriteError) {
       io.err(`ledger-sync: ${e.text(lang)}\n`);
-    } else if (e instanceof WorkbookWriteError) {
-      io.err(`ledger-sync: ${e.message}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.
       io.err(`ledger-sync: internal error: ${(e as Error).message}\n`);

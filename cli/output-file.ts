@@ -20,7 +20,5 @@ export async function writeFileAtomically(file: string, data: Uint8Array): Promi
 }
 
 /** `2026-11-26 15:04`, the machine's local time, for the "generated at" line of a sheet. */
-export function localTimestamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+
+export { localTimestamp } from '../shared/dates';

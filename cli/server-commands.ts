@@ -30,6 +30,8 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     ref: loadReference(values.reference),
   });
   io.err(`ledger-sync: serving ${running.url} (Ctrl+C stops)\n`);
+  // What a newcomer opens first, in both languages (the console's locale is not the clerk's).
+  io.err(`  网页工作台 / web workbench: ${running.url}/\n  Excel 加载项 / Excel add-in:  ${running.url}/addin/taskpane.html (manifest: ledger-sync manifest)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -29,6 +29,8 @@ export interface AppOptions {
   jsonLimit: string;
   /** Folder of the built add-in, served at /addin when present. */
   addinDir?: string;
+  /** The built web workbench, served at / (default: `workbench` beside addinDir). */
+  workbenchDir?: string;
   push: PushServiceOptions;
   logger?: Logger;
 }
@@ -242,6 +244,9 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
     app.use('/addin/office', express.static(path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist')));
     app.use('/addin', express.static(path.resolve(opts.addinDir)));
   }
+  // The web workbench at / (dist/workbench, built beside the pane): every desk without the pane.
+  const workbenchDir = opts.workbenchDir ?? (opts.addinDir ? path.join(path.dirname(path.resolve(opts.addinDir)), 'workbench') : undefined);
+  if (workbenchDir && existsSync(workbenchDir)) app.use('/', express.static(workbenchDir, { index: 'index.html' }));
   app.use((req, res) => void res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } }));
   app.use(errorHandler(log));
   return app;

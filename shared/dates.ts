@@ -48,3 +48,9 @@ export function asOfOfPeriod(period: string): IsoDate | null {
 export function yearOf(date: IsoDate): number {
   return +date.slice(0, 4);
 }
+
+/** `YYYY-MM-DD HH:MM` in the local time of the Date given (the caller reads the clock). */
+export function localTimestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

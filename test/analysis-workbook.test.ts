@@ -247,7 +247,7 @@ describe('ledger-sync analyze --out: the input workbook plus analysis sheets wit
     const out = path.join(dir, 'taken-out.xlsx');
     const r = await cli('analyze', book, '--out', out, '--as-of', '2024-06');
     assert.equal(r.code, 2);
-    assert.match(r.err, /already has a sheet "支出执行" that ledger-sync did not write/);
+    assert.match(r.err, /已有一张名为“支出执行”的表，它不是台账同步写入的/);
     assert.equal(existsSync(out), false);
     const same = await cli('analyze', book, '--out', book);
     assert.equal(same.code, 2);

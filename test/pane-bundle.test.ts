@@ -58,3 +58,25 @@ describe('the task pane bundle runs in EdgeHTML 18', function () {
     }
   });
 });
+
+describe('the web workbench and the legacy check parse where they have to run', () => {
+  const bench = (f: string) => path.join(ROOT, 'dist', 'workbench', f);
+  before(() => {
+    if (!existsSync(bench('workbench.js'))) execFileSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/build-addin.ts'], { cwd: ROOT });
+  });
+  // ES2019: Chromium 73+ and Firefox 68+, which the Chinese Chromium-based browsers' fast modes are beyond.
+  for (const f of ['workbench.js', 'book-worker.js']) {
+    it(`${f} parses as ES2019`, () => {
+      const code = readFileSync(bench(f), 'utf8');
+      assert.doesNotThrow(() => acorn.parse(code, { ecmaVersion: 2019, sourceType: 'script' }));
+    });
+  }
+  // Internet Explorer (and a browser's compatibility mode) must parse it to show its notice.
+  for (const dir of ['addin', 'workbench']) {
+    it(`${dir}/legacy-check.js parses as ES5`, () => {
+      const code = readFileSync(path.join(ROOT, 'dist', dir, 'legacy-check.js'), 'utf8');
+      assert.doesNotThrow(() => acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' }));
+      assert.ok(code.length < 8 * 1024, `${code.length} bytes`);
+    });
+  }
+});

@@ -5,7 +5,7 @@ import { hashedSections } from '../server/chunk-cache';
 import { Cell } from '../shared/workbook';
 import { PushOpenRequest } from '../shared/api';
 import { nodeHasher } from '../server/node-hasher';
-import { browserHasher } from '../addin/browser-hasher';
+import { browserHasher } from '../shared/browser-hasher';
 
 const head: Pick<PushOpenRequest, 'kind' | 'year' | 'source' | 'columns'> = {
   kind: 'purchase',

@@ -246,19 +246,19 @@ export async function writeAnalysisSheets(input: Uint8Array | null, layouts: She
   try {
     zip = input ? await JSZip.loadAsync(input) : emptyPackage();
   } catch {
-    throw new WorkbookWriteError('the workbook is not a readable .xlsx file');
+    throw new WorkbookWriteError({ zh: '该文件不是可读的 .xlsx 工作簿：请在 Excel 中另存为 .xlsx 后再试', en: 'the workbook is not a readable .xlsx file' });
   }
   const pkg = new Package(zip);
   const rootRels = await pkg.doc('_rels/.rels');
   const officeRel = rootRels && children(rootRels.documentElement!, 'Relationship').find((r) => r.getAttribute('Type') === REL.officeDocument);
-  if (!officeRel) throw new WorkbookWriteError('the workbook has no workbook part');
+  if (!officeRel) throw new WorkbookWriteError({ zh: '该文件缺少工作簿部分，不是完整的 .xlsx：请在 Excel 中另存为 .xlsx 后再试', en: 'the workbook has no workbook part' });
   const workbookPart = resolveTarget('', officeRel.getAttribute('Target')!);
   const workbook = (await pkg.doc(workbookPart))!;
   const types = (await pkg.doc('[Content_Types].xml'))!;
   const wbRels = await pkg.rels(workbookPart);
   const wbRoot = workbook.documentElement!;
   const sheetsEl = child(wbRoot, 'sheets');
-  if (!sheetsEl) throw new WorkbookWriteError(`${workbookPart} has no sheet list`);
+  if (!sheetsEl) throw new WorkbookWriteError({ zh: `${workbookPart} 中没有工作表列表：请在 Excel 中另存为 .xlsx 后再试`, en: `${workbookPart} has no sheet list` });
 
   // Styles: the input's, extended; created when the input has none.
   let stylesRel = children(wbRels.documentElement!, 'Relationship').find((r) => r.getAttribute('Type') === REL.styles);
@@ -283,7 +283,7 @@ export async function writeAnalysisSheets(input: Uint8Array | null, layouts: She
   }
   for (const l of layouts) {
     if (sheetEls().some((s) => s.getAttribute('name') === l.name) && !ours.has(l.name)) {
-      throw new WorkbookWriteError(`the workbook already has a sheet "${l.name}" that ledger-sync did not write; rename that sheet, or write to another file`);
+      throw new WorkbookWriteError({ zh: `工作簿中已有一张名为“${l.name}”的表，它不是台账同步写入的：请给这张表改名，或写入另一个文件`, en: `the workbook already has a sheet "${l.name}" that ledger-sync did not write; rename that sheet, or write to another file` });
     }
   }
   // Table names must be unique in the workbook: ours are replaced with their sheets.

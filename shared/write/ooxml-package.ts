@@ -28,10 +28,18 @@ export const CT = {
 };
 
 /** A refusal the user can act on (a sheet name taken by their own sheet, a damaged part). */
-export class WorkbookWriteError extends Error {}
+export class WorkbookWriteError extends Error {
+  constructor(readonly said: { zh: string; en: string }) {
+    super(said.en);
+  }
+
+  text(lang: 'zh' | 'en'): string {
+    return this.said[lang];
+  }
+}
 
 export const parse = (xml: string, part: string): Document => {
-  const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new WorkbookWriteError(`${part} cannot be read: ${msg}`); } }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new WorkbookWriteError({ zh: `工作簿的 ${part} 部分已损坏，无法读取（${msg}）：请在 Excel 中另存为新的 .xlsx 后再试`, en: `${part} cannot be read: ${msg}` }); } }).parseFromString(xml, 'text/xml');
   return doc;
 };
 export const serialise = (doc: Document): string => new XMLSerializer().serializeToString(doc);

@@ -28,7 +28,7 @@ export async function withPaneSettings(input: Uint8Array, settings: Readonly<Rec
   try {
     zip = await JSZip.loadAsync(input);
   } catch {
-    throw new WorkbookWriteError('the workbook is not a readable .xlsx file');
+    throw new WorkbookWriteError({ zh: '该文件不是可读的 .xlsx 工作簿：请在 Excel 中另存为 .xlsx 后再试', en: 'the workbook is not a readable .xlsx file' });
   }
   const pkg = new Package(zip);
   let part = await ownPart(pkg);
@@ -76,7 +76,7 @@ async function addPart(pkg: Package): Promise<string> {
     pkg.put(TASKPANES, panes);
     setOverride(types, TASKPANES, CT_TASKPANES);
     const rootRels = await pkg.doc('_rels/.rels');
-    if (!rootRels) throw new WorkbookWriteError('the workbook has no package relationships');
+    if (!rootRels) throw new WorkbookWriteError({ zh: '该文件缺少包关系部分，不是完整的 .xlsx：请在 Excel 中另存为 .xlsx 后再试', en: 'the workbook has no package relationships' });
     addRel(rootRels, REL_TASKPANES, TASKPANES);
   }
   const id = addRel(await pkg.rels(TASKPANES), REL_WEBEXTENSION, relativeTarget(TASKPANES, part));

@@ -3,7 +3,7 @@
  * js-sha256: no BigInt and no TextEncoder, so it runs in EdgeHTML (Office 2016/2019) too.
  */
 import { sha256 } from 'js-sha256';
-import { Hasher } from '../shared/push';
+import { Hasher } from './push';
 
 export function browserHasher(): Hasher {
   const h = sha256.create();
