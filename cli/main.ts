@@ -1,7 +1,6 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
-import { OptionError } from '../shared/check';
+import { SaidError } from '../shared/said-error';
 import { Io, UsageError, sessionLang } from './args';
-import { WorkbookWriteError } from '../shared/write/analysis-sheets';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
 import { runPush } from './push-command';
@@ -71,7 +70,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
   } catch (e) {
     const lang = sessionLang(argv);
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof WorkbookWriteError) {
+    if (e instanceof UsageError || e instanceof SaidError) {
       io.err(`ledger-sync: ${e.text(lang)}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.

@@ -1,6 +1,7 @@
 /** Errors as the contract shapes them: `{"error": {"code", "message", "field"?}}` with a status. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { SaidError } from '../shared/said-error';
 
 export class HttpError extends Error {
   constructor(
@@ -26,8 +27,21 @@ export function fromZod(issues: { path: PropertyKey[]; message: string }[]): Htt
   return badRequest(`${field}: ${first?.message ?? 'invalid'}`, field);
 }
 
+/** `?lang=` where the route has it, else the first language of Accept-Language we speak; English by default, as the API's other messages. */
+function requestLang(req: Request): 'zh' | 'en' {
+  const q = req.query?.lang;
+  if (q === 'zh' || q === 'en') return q;
+  const accept = String(req.headers['accept-language'] ?? '').toLowerCase();
+  return accept.startsWith('zh') ? 'zh' : 'en';
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (err instanceof SaidError) {
+      // A refusal of the core (a total past exact money, a bad option): in the caller's language.
+      res.status(422).json({ error: { code: 'unprocessable', message: err.text(requestLang(req)) } });
+      return;
+    }
     if (err instanceof HttpError) {
       res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
       return;

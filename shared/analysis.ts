@@ -6,7 +6,7 @@
 import { Finding, Lang } from './findings';
 import { LedgerKind } from './ledgers';
 import { LedgerRow, ValidatedLedger } from './validate';
-import { Fen, fenFromYuanString, fenToYuanString } from './money';
+import { exactFen, fenFromYuanString, fenToYuanString } from './money';
 import { ReferenceData } from './reference';
 import { IsoDate } from './dates';
 import { ENUMS } from './enums';
@@ -68,7 +68,8 @@ export interface AnalysisInput {
   lang: Lang;
 }
 
-const money = (fen: number): string => fenToYuanString(fen as Fen);
+/** Every money figure of a table passes exactFen: a sum past 2^53 fen is refused, not shown inexact. */
+const money = (fen: number): string => fenToYuanString(exactFen(fen));
 const rate = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
 const amountOf = (r: LedgerRow): number => number(r.values.amount) ?? 0;
 const qtyOf = (r: LedgerRow): number => number(r.values.quantity) ?? 0;

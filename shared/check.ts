@@ -1,4 +1,5 @@
 /** `check`: find the ledger sheets of a workbook, read and validate them (V and I codes). */
+import { SaidError } from './said-error';
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Finding, Lang, Summary, summarise } from './findings';
 import { SheetDetection, bestBlock, candidateBlocks, detectSheet, detectSheetAs, detectSheetAtRow, normaliseHeader, withColumnChoices } from './headers';
@@ -35,15 +36,8 @@ export interface CheckResult {
 }
 
 /** A bad option of a check (--as-of, --year): said in both languages, the session picks. */
-export class OptionError extends Error {
-  constructor(readonly said: { zh: string; en: string }) {
-    super(said.en);
-  }
-
-  text(lang: Lang): string {
-    return this.said[lang];
-  }
-}
+/** An option that cannot be used (a year, a period): the user changes the command. */
+export class OptionError extends SaidError {}
 
 export function checkWorkbook(grids: readonly SheetGrid[], options: CheckOptions = {}): CheckResult {
   const ref = options.ref ?? DEFAULT_REFERENCE;

@@ -1,7 +1,10 @@
 /**
  * Money is integer fen (分) behind a named type. Amounts of public bodies stay far below
- * Number.MAX_SAFE_INTEGER fen (about 90 trillion yuan), so a plain integer number is exact.
+ * Number.MAX_SAFE_INTEGER fen (about 90 trillion yuan), so a plain integer number is exact; a total
+ * that would pass it is refused (exactFen), not rounded.
  */
+import { SaidError } from './said-error';
+
 export type Fen = number & { readonly __unit: 'fen' };
 
 /** The two conversions between the outside world's yuan strings and fen. */
@@ -71,6 +74,18 @@ export function decimalToFen(d: Decimal, shift: number): Fen | null {
   if (!Number.isSafeInteger(n)) return null;
   if (d.negative && n !== 0) n = -n;
   return n as Fen;
+}
+
+/** A total past Number.MAX_SAFE_INTEGER fen (about 90 trillion yuan) is no longer exact: refused, never rounded. */
+export class MoneyRangeError extends SaidError {}
+
+/** `n` as exact fen, or the refusal: sums of money go through here before anyone reads them. */
+export function exactFen(n: number): Fen {
+  if (Number.isSafeInteger(n)) return n as Fen;
+  throw new MoneyRangeError({
+    zh: '金额合计超出可精确计算的范围（约 90 万亿元），未生成分析：请检查台账中是否有金额多写了位数，或金额单位（元/万元）标错',
+    en: 'a money total is beyond what can be computed exactly (about 90 trillion yuan), so no analysis was made: check the ledgers for an amount with extra digits or a wrong unit (yuan/万元)',
+  });
 }
 
 /** Fen of a yuan amount held in a JS number, exact to its written decimals. */

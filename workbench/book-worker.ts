@@ -8,14 +8,14 @@ import { openWorkbook, WorkbookFile } from '../shared/read/workbook-file';
 import { ReadError, readErrorMessage } from '../shared/read/read-error';
 import { SheetGrid } from '../shared/workbook';
 import { runBookMonth } from '../shared/month-run';
-import { OptionError } from '../shared/check';
+import { SaidError } from '../shared/said-error';
 import { Corrections, corrections, correctionsOfSettings, mapOfCorrections, settingsOfCorrections } from '../shared/corrections';
 import { preparePushes } from '../shared/push';
 import { browserHasher } from '../shared/browser-hasher';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { titleUnit } from '../shared/headers';
 import { localTimestamp } from '../shared/dates';
-import { writeAnalysisSheets, WorkbookWriteError } from '../shared/write/analysis-sheets';
+import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 import { withPaneSettings } from '../shared/write/pane-settings';
 import { Lang } from '../shared/findings';
 import type { Analysis } from '../shared/analysis';
@@ -145,8 +145,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     const file = 'name' in m ? m.name : 'fileName' in m ? m.fileName : '';
     // The same one line as the CLI: a read refusal, a bad option, a workbook that cannot take the sheets.
     const text = err instanceof ReadError ? readErrorMessage(err, file, lang)
-      : err instanceof OptionError ? err.text(lang)
-      : err instanceof WorkbookWriteError ? err.text(lang)
+      : err instanceof SaidError ? err.text(lang)
       : `${(err as Error)?.message ?? String(err)}`;
     post({ t: 'failed', message: text, request: m.t });
   });

@@ -3,6 +3,7 @@
  * written back on flush, relationships, content types, part names. No Node module: the writers built
  * on it run in the browser too.
  */
+import { SaidError } from '../said-error';
 import JSZip from 'jszip';
 import { DOMParser, XMLSerializer, Document, Element } from '@xmldom/xmldom';
 
@@ -28,15 +29,7 @@ export const CT = {
 };
 
 /** A refusal the user can act on (a sheet name taken by their own sheet, a damaged part). */
-export class WorkbookWriteError extends Error {
-  constructor(readonly said: { zh: string; en: string }) {
-    super(said.en);
-  }
-
-  text(lang: 'zh' | 'en'): string {
-    return this.said[lang];
-  }
-}
+export class WorkbookWriteError extends SaidError {}
 
 export const parse = (xml: string, part: string): Document => {
   const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new WorkbookWriteError({ zh: `工作簿的 ${part} 部分已损坏，无法读取（${msg}）：请在 Excel 中另存为新的 .xlsx 后再试`, en: `${part} cannot be read: ${msg}` }); } }).parseFromString(xml, 'text/xml');
