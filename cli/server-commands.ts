@@ -1,9 +1,18 @@
 /** `ledger-sync serve` and `ledger-sync token create`: the service and its tokens. */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { DEFAULT_DB_URL, openDb } from '../server/db';
 import { createToken } from '../server/auth';
 import { serve } from '../server/serve';
 import { Io, UsageError, parse } from './args';
 import { loadReference } from './reference-file';
+
+/** The project's dist/addin wherever `serve` is started from (dist/cli or cli/ under tsx). */
+function builtAddinDir(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'dist', 'addin');
+}
 
 function dbUrl(v: string | undefined): string {
   return v ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
@@ -26,7 +35,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     dbUrl: dbUrl(values.db),
     http: values.http ?? process.env.LEDGER_SYNC_HTTP === '1',
-    addinDir: values['addin-dir'] ?? 'dist/addin',
+    addinDir: values['addin-dir'] ?? builtAddinDir(),
     ref: loadReference(values.reference),
   });
   io.err(`ledger-sync: serving ${running.url} (Ctrl+C stops)\n`);
