@@ -8,6 +8,7 @@ import { MAX_EXCEL_COLUMNS, MAX_EXCEL_ROWS, MAX_CHUNK_ROWS, MAX_PUSH_ROWS } from
 export * from './api-limits';
 import { LEDGER_KINDS, LEDGERS, LedgerKind } from './ledgers';
 import { Cell } from './workbook';
+import { unstorableText } from './text';
 import { Finding, Summary } from './findings';
 import type { LedgerDiff } from './diff';
 
@@ -193,8 +194,8 @@ export interface ApiError {
 function isCell(c: unknown): boolean {
   switch (typeof c) {
     case 'string':
-      // Excel cells hold no NUL; refusing it keeps every stored string a plain SQL text literal.
-      return c.length <= 32_767 && !c.includes('\u0000');
+      // Unstorable text (NUL, lone surrogates) is refused by chunkProblem with its own reason.
+      return c.length <= 32_767;
     case 'number':
       return Number.isFinite(c);
     case 'boolean':
@@ -211,6 +212,41 @@ function isCell(c: unknown): boolean {
     default:
       return false;
   }
+}
+
+const UNSTORABLE = {
+  nul: 'text holding a NUL character cannot be stored: remove it',
+  lone_surrogate: 'text holding half of a character (a lone UTF-16 surrogate) cannot be stored exactly: retype it',
+} as const;
+
+/** Keys no JSON body may use: they would reach an object's prototype in code that copies it. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first key or text of a JSON body the service will not take, with its path: a prototype key
+ * (which a schema would silently drop) or text it cannot store exactly. Unknown keys are the
+ * schemas' to refuse (every object schema is strict).
+ */
+export function jsonBodyProblem(body: unknown): { field: string; message: string } | null {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      const why = unstorableText(v);
+      if (why) return { field: at || 'body', message: UNSTORABLE[why] };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        const path = at ? `${at}.${k}` : k;
+        if (PROTOTYPE_KEYS.has(k)) return { field: path, message: 'a key that is not allowed' };
+        const why = unstorableText(k);
+        if (why) return { field: path, message: UNSTORABLE[why] };
+        stack.push([(v as Record<string, unknown>)[k], path]);
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -232,9 +268,12 @@ export function chunkProblem(body: unknown, sheetCount: number): { field: string
     if (!Array.isArray(row)) return { field: `rows[${i}]`, message: 'an array of cells' };
     if (row.length > MAX_EXCEL_COLUMNS) return { field: `rows[${i}]`, message: `at most ${MAX_EXCEL_COLUMNS} cells` };
     for (let j = 0; j < row.length; j++) {
-      if (!isCell(row[j])) {
+      const c = row[j];
+      if (!isCell(c)) {
         return { field: `rows[${i}][${j}]`, message: 'a cell: null, text, a number, true/false, {kind:"date",serial} or {kind:"error",text}' };
       }
+      const why = typeof c === 'string' ? unstorableText(c) : null;
+      if (why) return { field: `rows[${i}][${j}]`, message: UNSTORABLE[why] };
     }
     const s = src[i];
     if (

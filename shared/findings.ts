@@ -1,6 +1,7 @@
 /** The finding shape of contracts.md, severities of rules.md, and the bilingual messages. */
 import { LEDGERS, LedgerKind, fieldSpec } from './ledgers';
 import { ENUMS } from './enums';
+import { MONEY_LIMIT_EXPECTED, PRODUCT_LIMIT_EXPECTED, QTY_LIMIT_EXPECTED } from './values';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Lang = 'zh' | 'en';
@@ -64,6 +65,9 @@ function expectedZh(f: Finding): string {
   const type = f.ledger && f.field ? fieldSpec(f.ledger, f.field)?.type : undefined;
   if (f.field === 'item_code') return '品目编码：字母 A、B 或 C 后接 2–10 位数字（位数为偶数），如 A02010104';
   if (f.field === 'category_code') return '资产分类代码，如 A02010104，或 7 位数字（2010104）';
+  if (f.expected === MONEY_LIMIT_EXPECTED) return '小于 1 万亿元（10¹² 元）的金额';
+  if (f.expected === QTY_LIMIT_EXPECTED) return '小于 1 万亿（10¹²）的数量';
+  if (f.expected === PRODUCT_LIMIT_EXPECTED) return '数量×单价小于 1 万亿元';
   if (type === 'money') return '金额，如 4800、¥4,800.00、1.2万';
   if (type === 'qty') return '数字，可带单位，如 5、5台、0.5项';
   if (type === 'year') return '2000–2100 的年份，如 2024、2024年、2024年度';

@@ -7,6 +7,15 @@ import { SaidError } from './said-error';
 
 export type Fen = number & { readonly __unit: 'fen' };
 
+/**
+ * What one cell of a ledger can hold: less than 10^12 yuan (a trillion; a whole province's budget
+ * is far less). A cell at or past it is a typing slip or a hostile file, and is V02 (values.md), so
+ * that no sum of a ledger's cells comes near the limit of exact integers.
+ */
+export const LEDGER_MONEY_LIMIT_FEN = 1e14;
+/** The same bound for a quantity: less than 10^12 units. */
+export const LEDGER_QTY_LIMIT = 1e12;
+
 /** The two conversions between the outside world's yuan strings and fen. */
 export function fenFromYuanString(yuan: string): Fen | null {
   const d = parseDecimal(yuan);
@@ -115,12 +124,17 @@ export function differsByMoreThanAFen(amount: Fen, qty: number, price: Fen): boo
   return compareDigits(diff, '1' + '0'.repeat(scale)) > 0;
 }
 
-/** qty × unit price rounded half away from zero to the fen (a plan's implied amount). */
-export function productFen(qty: number, price: Fen): Fen {
-  const q = decimalOfNumber(qty)!;
+/**
+ * qty × unit price rounded half away from zero to the fen (a plan's implied amount), or null when
+ * the product is not a ledger amount (LEDGER_MONEY_LIMIT_FEN or more): never NaN.
+ */
+export function productFen(qty: number, price: Fen): Fen | null {
+  const q = decimalOfNumber(qty);
+  if (q === null) return null;
   const digits = mulDigits(wholeDigits(q), String(Math.abs(price)));
   const neg = q.negative !== price < 0;
-  return decimalToFen({ negative: neg, digits, scale: Math.max(q.scale, 0) + 2 }, 0) ?? (NaN as Fen);
+  const f = decimalToFen({ negative: neg, digits, scale: Math.max(q.scale, 0) + 2 }, 0);
+  return f === null || Math.abs(f) >= LEDGER_MONEY_LIMIT_FEN ? null : f;
 }
 
 /** The decimal's digits as a whole number (its value × 10^max(scale, 0)). */

@@ -6,7 +6,7 @@ import { LEDGERS, LedgerKind, FieldSpec, REFERENCE_FIELDS, mayBeNegative } from 
 import { Finding, FindingCode, Lang, MessageArgs, SEVERITY, rememberArgs, renderMessage } from './findings';
 import { SheetDetection, normaliseHeader, titleYear } from './headers';
 import { footerIndex, sheetMoneyUnit } from './sheet-form';
-import { FieldValue, MoneyUnit, isEmptyCell, parseCell, rawText } from './values';
+import { FieldValue, MoneyUnit, PRODUCT_LIMIT_EXPECTED, isEmptyCell, parseCell, rawText } from './values';
 import { Cell, SheetGrid, columnLetter } from './workbook';
 import { Fen, differsByMoreThanAFen, fenToYuanString, productFen } from './money';
 import { IsoDate, addDays } from './dates';
@@ -410,6 +410,11 @@ function addRowFinding(
   (row.findings ??= []).push(makeFinding(code, lang, where, field ? { ...args, header: field.header } : args));
 }
 
+/** quantity × unit price past what a ledger amount holds: V02 on the unit price, the row kept out of reconciliation. */
+function productPastLimit(row: PendingRow, kind: LedgerKind, priceField: MappedField | null, qty: number, price: number, lang: Lang): void {
+  addRowFinding(row, kind, 'V02', priceField, lang, { value: `${qty} × ${fenToYuanString(price)}`, expected: PRODUCT_LIMIT_EXPECTED });
+}
+
 /** The row's own id and the ids it refers to, as `ids` of its findings. */
 export function rowIds(kind: LedgerKind, values: Record<string, FieldValue | null>): Record<string, string> | undefined {
   let ids: Record<string, string> | undefined;
@@ -501,23 +506,30 @@ export function* checkLedgerRows(kind: LedgerKind, parts: ParsedSheet[], checks:
       if (kind === 'asset') {
         // A card stands for `quantity` units (1 when not given); its value, when not given, is units × unit price.
         if (v.quantity == null && row.raw.quantity === undefined) v.quantity = 1;
-        if (v.value == null && row.raw.value === undefined && typeof v.unit_price === 'number' && typeof v.quantity === 'number') v.value = productFen(v.quantity, v.unit_price as Fen);
+        if (v.value == null && row.raw.value === undefined && typeof v.unit_price === 'number' && typeof v.quantity === 'number') {
+          const value = productFen(v.quantity, v.unit_price as Fen);
+          if (value === null) productPastLimit(row, kind, byName.get('unit_price') ?? null, v.quantity, v.unit_price, opts.lang);
+          else v.value = value;
+        }
       }
       if (hasComputedAmount) {
         const qty = v.quantity;
         const price = v.unit_price;
         if (typeof qty === 'number' && typeof price === 'number') {
-          if (typeof v.amount === 'number') {
+          const implied = productFen(qty, price as Fen);
+          if (implied === null) {
+            productPastLimit(row, kind, byName.get('unit_price') ?? null, qty, price, opts.lang);
+          } else if (typeof v.amount === 'number') {
             // Fast exact test for whole quantities; fractions go through the exact decimal product.
             const off = Number.isInteger(qty) ? Math.abs(v.amount - qty * price) > 1 : differsByMoreThanAFen(v.amount as Fen, qty, price as Fen);
             if (off) {
               addRowFinding(row, kind, 'V06', amountField!, opts.lang, {
                 value: fenToYuanString(v.amount),
-                expected: `${qty} × ${fenToYuanString(price)} = ${fenToYuanString(productFen(qty, price as Fen))}`,
+                expected: `${qty} × ${fenToYuanString(price)} = ${fenToYuanString(implied)}`,
               });
             }
           } else if (v.amount == null && row.raw.amount === undefined) {
-            v.amount = productFen(qty, price as Fen);
+            v.amount = implied;
           }
         }
       }

@@ -1,6 +1,6 @@
 /** Cell parsers of values.md. Each returns a value or the finding code it deserves; none throws. */
 import { foldFullWidth, isBlankText, foldForMatch } from './text';
-import { Fen, decimalToFen, fenOfNumber } from './money';
+import { Fen, LEDGER_MONEY_LIMIT_FEN, LEDGER_QTY_LIMIT, decimalToFen, fenOfNumber } from './money';
 import { IsoDate, isoDate, isoOfSerial } from './dates';
 import { Cell } from './workbook';
 import { ENUMS, EnumName, lookupEnum } from './enums';
@@ -33,14 +33,25 @@ export function rawText(c: Cell): string {
 export type MoneyUnit = '元' | '万元';
 
 const MONEY_EXPECTED = 'an amount in yuan, e.g. 4800 / ¥4,800.00 / 1.2万';
+/** `expected` of a V02 for a number too large for a ledger cell (money.ts); findings.ts words it in Chinese. */
+export const MONEY_LIMIT_EXPECTED = 'an amount below 1,000,000,000,000 yuan';
+export const QTY_LIMIT_EXPECTED = 'a quantity below 1,000,000,000,000';
+export const PRODUCT_LIMIT_EXPECTED = 'quantity × unit price below 1,000,000,000,000 yuan';
+
+/** A read amount, or V02 when it is past what a ledger cell holds. */
+function inLedger(f: Fen | null): Parsed<Fen> {
+  if (f === null) return bad('V02', MONEY_LIMIT_EXPECTED);
+  return Math.abs(f) >= LEDGER_MONEY_LIMIT_FEN ? bad('V02', MONEY_LIMIT_EXPECTED) : ok((f === 0 ? 0 : f) as Fen);
+}
 
 // Numbers as clerks write them: optional thousands separators (commas or spaces between groups).
 const MONEY_BODY_RE = /^(\d{1,3}(?:[, ]\d{3})+|\d+)?(?:\.(\d+))?$/;
 
 export function parseMoney(c: Cell, headerUnit: MoneyUnit = '元'): Parsed<Fen> {
   if (typeof c === 'number') {
-    const f = fenOfNumber(c, headerUnit === '万元' ? 4 : 0);
-    return f === null ? bad('V02', MONEY_EXPECTED) : ok(f);
+    // Not finite is unreadable; finite but too large to be exact is past the ledger's limit.
+    if (!Number.isFinite(c)) return bad('V02', MONEY_EXPECTED);
+    return inLedger(fenOfNumber(c, headerUnit === '万元' ? 4 : 0));
   }
   if (typeof c !== 'string') return bad('V02', MONEY_EXPECTED);
   let s = foldFullWidth(c).trim().replace(/\u2212/g, '-');
@@ -73,21 +84,24 @@ export function parseMoney(c: Cell, headerUnit: MoneyUnit = '元'): Parsed<Fen> 
   if (!m || (m[1] === undefined && m[2] === undefined)) return bad('V02', MONEY_EXPECTED);
   const intDigits = (m[1] ?? '0').replace(/[, ]/g, '');
   const frac = m[2] ?? '';
-  const f = decimalToFen({ negative, digits: intDigits + frac, scale: frac.length }, unit === '万元' ? 4 : 0);
-  return f === null ? bad('V02', MONEY_EXPECTED) : ok((f === 0 ? 0 : f) as Fen);
+  return inLedger(decimalToFen({ negative, digits: intDigits + frac, scale: frac.length }, unit === '万元' ? 4 : 0));
 }
 
 const QTY_EXPECTED = 'a number, optionally with a unit word (5 / 5台 / 0.5项)';
 const QTY_RE = /^([+-]?)(\d+(?:,\d{3})*)?(?:\.(\d+))?\s*(?:[\u4e00-\u9fff]{1,3}|[a-zA-Z]{1,6})?$/;
 
+function qtyInLedger(n: number): Parsed<number> {
+  if (!Number.isFinite(n)) return bad('V02', QTY_EXPECTED);
+  return Math.abs(n) >= LEDGER_QTY_LIMIT ? bad('V02', QTY_LIMIT_EXPECTED) : ok(n === 0 ? 0 : n);
+}
+
 export function parseQty(c: Cell): Parsed<number> {
-  if (typeof c === 'number') return Number.isFinite(c) ? ok(c) : bad('V02', QTY_EXPECTED);
+  if (typeof c === 'number') return qtyInLedger(c);
   if (typeof c !== 'string') return bad('V02', QTY_EXPECTED);
   const s = foldFullWidth(c).trim();
   const m = QTY_RE.exec(s);
   if (!m || (m[2] === undefined && m[3] === undefined)) return bad('V02', QTY_EXPECTED);
-  const n = Number(`${m[1]}${(m[2] ?? '0').replace(/,/g, '')}.${m[3] ?? '0'}`);
-  return Number.isFinite(n) ? ok(n === 0 ? 0 : n) : bad('V02', QTY_EXPECTED);
+  return qtyInLedger(Number(`${m[1]}${(m[2] ?? '0').replace(/,/g, '')}.${m[3] ?? '0'}`));
 }
 
 const DATE_EXPECTED = 'a date such as 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日 or 20240305';

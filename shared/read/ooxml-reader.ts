@@ -19,6 +19,21 @@ const SLICE_BYTES = 4 << 20;
 const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
 
+/** The `<mergeCells>` after sheetData (from `tail`): ranges of more than one cell. */
+function mergesAfter(bytes: Uint8Array, prefix: string, tail: number): CellRange[] {
+  const merges: CellRange[] = [];
+  const mOpen = indexOfBytes(bytes, `<${prefix}mergeCells`, tail);
+  if (mOpen < 0) return merges;
+  const mClose = indexOfBytes(bytes, `</${prefix}mergeCells>`, mOpen);
+  const xml = new TextDecoder('utf-8').decode(bytes.subarray(mOpen, mClose < 0 ? bytes.length : mClose));
+  const re = /<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([^"']+)["']/g;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    const r = parseRange(m[1]!);
+    if (r && (r.bottom > r.top || r.right > r.left)) merges.push(r);
+  }
+  return merges;
+}
+
 export class OoxmlBook {
   readonly sheets: SheetEntry[] = [];
   readonly definedNames: DefinedName[] = [];
@@ -159,17 +174,24 @@ export class OoxmlBook {
       tail = close;
     }
     this.cells = st.cells;
-    const mOpen = indexOfBytes(bytes, `<${prefix}mergeCells`, tail);
-    if (mOpen >= 0) {
-      const mClose = indexOfBytes(bytes, `</${prefix}mergeCells>`, mOpen);
-      const xml = decoder.decode(bytes.subarray(mOpen, mClose < 0 ? bytes.length : mClose));
-      const re = /<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([^"']+)["']/g;
-      for (let m = re.exec(xml); m; m = re.exec(xml)) {
-        const r = parseRange(m[1]!);
-        if (r && (r.bottom > r.top || r.right > r.left)) merges.push(r);
-      }
-    }
-    return { rows, merges };
+    return { rows, merges: mergesAfter(bytes, prefix, tail) };
+  }
+
+  /**
+   * Only the merged ranges of a sheet, its cells not read: what the pane needs from the file on an
+   * Excel that cannot say where merges are (before ExcelApi 1.13).
+   */
+  mergesOf(entry: SheetEntry): CellRange[] {
+    if (entry.part === null) return [];
+    const bytes = this.zip.read(entry.part);
+    if (bytes === undefined) throw new ReadError('damaged');
+    const at = indexOfBytes(bytes, 'sheetData');
+    if (at < 0) return [];
+    let lt = at - 1;
+    while (lt >= 0 && bytes[lt] !== 0x3c) lt--;
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(lt + 1, at));
+    const close = lastIndexOfBytes(bytes, `</${prefix}sheetData>`);
+    return mergesAfter(bytes, prefix, close < 0 ? at : close);
   }
 }
 

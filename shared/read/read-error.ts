@@ -3,12 +3,14 @@
  * rendered by whichever shell shows them (CLI, workbench), with the file's name.
  */
 import type { Lang } from '../findings';
+import type { SheetGrid } from '../workbook';
 
 export type ReadErrorCode =
   | 'notFound'
   | 'isFolder'
   | 'noAccess'
   | 'empty'
+  | 'noData'
   | 'password'
   | 'damaged'
   | 'notSpreadsheet'
@@ -49,6 +51,7 @@ const ZH: Record<ReadErrorCode, Render> = {
   isFolder: (f) => `${f} 是文件夹，不是文件：请指定其中的工作簿文件`,
   noAccess: (f) => `无权读取 ${f}：请检查文件权限，或先关闭正在独占打开它的程序`,
   empty: (f) => `${f} 是空文件（0 字节）：请确认文件已完整保存或下载`,
+  noData: (f) => `${f} 的工作表中没有任何内容：请确认选对了文件，或在台账表中录入数据后再检查`,
   password: (f) => `${f} 设有打开密码，无法读取：请先在 Excel 中取消密码后再检查（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空后保存）`,
   damaged: (f) => `${f} 已损坏，无法读取：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试；若仍打不开，请从原系统重新导出或使用备份`,
   notSpreadsheet: (f, a) => `${f} 不是表格文件${a.what ? `（是${WHAT_ZH[a.what] ?? WHAT_ZH.binary}）` : ''}：请选择 ${READABLE} 文件`,
@@ -62,6 +65,7 @@ const EN: Record<ReadErrorCode, Render> = {
   isFolder: (f) => `${f} is a folder, not a file: name a workbook inside it`,
   noAccess: (f) => `no permission to read ${f}: check the file's permissions, or close the program that holds it open`,
   empty: (f) => `${f} is empty (0 bytes): make sure it was saved or downloaded completely`,
+  noData: (f) => `${f} has no sheet holding anything: make sure it is the right file, or enter the ledgers before checking it`,
   password: (f) => `${f} is password-protected: open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it) and save it again`,
   damaged: (f) => `${f} is damaged and cannot be read: open it in Excel or WPS and save it as .xlsx, or export it again from its system or take a backup`,
   notSpreadsheet: (f, a) => `${f} is not a spreadsheet${a.what ? ` (it is ${WHAT_EN[a.what] ?? WHAT_EN.binary})` : ''}: choose a ${READABLE_EN} file`,
@@ -75,4 +79,18 @@ export const READ_MESSAGES: Record<Lang, Record<ReadErrorCode, Render>> = { zh: 
 /** The one line a user sees for a file that cannot be read. */
 export function readErrorMessage(e: ReadError, file: string, lang: Lang): string {
   return READ_MESSAGES[lang][e.code](file, e.args);
+}
+
+/**
+ * A workbook whose sheets hold nothing (not one cell with a value) is refused, not reported clean:
+ * there is nothing to check, and "no findings" would read as "all is well".
+ */
+export function refuseEmptyWorkbook(grids: readonly SheetGrid[]): void {
+  for (const g of grids) {
+    for (const row of g.rows) {
+      if (!row) continue;
+      for (const c of row) if (c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === '')) return;
+    }
+  }
+  throw new ReadError('noData');
 }

@@ -12,7 +12,7 @@ import { Document, Element } from '@xmldom/xmldom';
 import { CT, NS_CT, NS_MAIN, NS_PKG_REL, NS_REL, Package, REL, WorkbookWriteError, addRel, child, children, parse, relativeTarget, relsPathOf, resolveTarget, serialise, setOverride } from './ooxml-package';
 import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../sheet-layout';
 import { chartPartXml, drawingPartXml } from './chart-part';
-import { xmlText } from './xml-escape';
+import { sheetText, xmlText } from './xml-escape';
 import { columnNumber } from '../workbook';
 
 /** A new, empty workbook package for `report`: the analysis sheets are its only sheets. */
@@ -115,7 +115,7 @@ function cellXml(row: number, col: number, v: SheetValue, style: number): string
   if (typeof v === 'number') return Number.isFinite(v) ? `<c r="${r}" s="${style}"><v>${v}</v></c>` : `<c r="${r}" s="${style}"/>`;
   if (typeof v === 'object') return `<c r="${r}" s="${style}"><v>${v.date}</v></c>`;
   // Inline strings are never formulas, whatever they begin with (formula injection).
-  return `<c r="${r}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(v)}</t></is></c>`;
+  return `<c r="${r}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${sheetText(v)}</t></is></c>`;
 }
 
 function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: string }): string {
@@ -226,6 +226,34 @@ async function removeSheetParts(pkg: Package, types: Document, sheetPart: string
   }
 }
 
+/** Sheet `index` is gone: names scoped to it go, later sheets' scopes move up, the views stay in range. */
+function forgetSheetIndex(wbRoot: Element, index: number, sheetsLeft: number): void {
+  const names = child(wbRoot, 'definedNames');
+  for (const n of names ? children(names, 'definedName') : []) {
+    const scope = n.getAttribute('localSheetId');
+    if (scope === null) continue;
+    if (Number(scope) === index) names!.removeChild(n);
+    else if (Number(scope) > index) n.setAttribute('localSheetId', String(Number(scope) - 1));
+  }
+  const views = child(wbRoot, 'bookViews');
+  for (const v of views ? children(views, 'workbookView') : []) {
+    for (const attr of ['activeTab', 'firstSheet']) {
+      const at = v.getAttribute(attr);
+      if (at !== null && Number(at) >= sheetsLeft) v.setAttribute(attr, '0');
+    }
+  }
+}
+
+function dropCalcChain(pkg: Package, types: Document, workbookPart: string, wbRels: Document): void {
+  for (const r of children(wbRels.documentElement!, 'Relationship')) {
+    if (!/\/calcChain$/.test(r.getAttribute('Type') ?? '')) continue;
+    const target = resolveTarget(workbookPart, r.getAttribute('Target') ?? '');
+    pkg.remove(target);
+    setOverride(types, target, null);
+    wbRels.documentElement!.removeChild(r);
+  }
+}
+
 async function maxTableId(pkg: Package): Promise<number> {
   let max = 0;
   for (const name of Object.keys(pkg.zip.files).filter((n) => /^xl\/tables\/[^/]+\.xml$/.test(n))) {
@@ -286,14 +314,38 @@ export async function writeAnalysisSheets(input: Uint8Array | null, layouts: She
       throw new WorkbookWriteError({ zh: `工作簿中已有一张名为“${l.name}”的表，它不是台账同步写入的：请给这张表改名，或写入另一个文件`, en: `the workbook already has a sheet "${l.name}" that ledger-sync did not write; rename that sheet, or write to another file` });
     }
   }
-  // Table names must be unique in the workbook: ours are replaced with their sheets.
-  let tableId = await maxTableId(pkg);
-
-  const sheetRelTarget = (s: Element) => {
+  const sheetRel = (s: Element) => {
     const id = s.getAttributeNS(NS_REL, 'id') ?? s.getAttribute('r:id');
-    const rel = children(wbRels.documentElement!, 'Relationship').find((r) => r.getAttribute('Id') === id);
+    return children(wbRels.documentElement!, 'Relationship').find((r) => r.getAttribute('Id') === id);
+  };
+  const sheetRelTarget = (s: Element) => {
+    const rel = sheetRel(s);
     return rel ? resolveTarget(workbookPart, rel.getAttribute('Target')!) : null;
   };
+
+  // Our earlier sheets that this analysis does not rewrite (those of the other language, or of a
+  // table no longer made) go, so the workbook holds one set of analysis sheets, never two.
+  const rewritten = new Set(layouts.map((l) => l.name));
+  for (const name of ours) {
+    if (rewritten.has(name)) continue;
+    const el = sheetEls().find((s) => s.getAttribute('name') === name)!;
+    const index = sheetEls().indexOf(el);
+    const part = sheetRelTarget(el);
+    if (part) {
+      await removeSheetParts(pkg, types, part);
+      pkg.remove(part);
+      setOverride(types, part, null);
+    }
+    const rel = sheetRel(el);
+    if (rel) wbRels.documentElement!.removeChild(rel);
+    sheetsEl.removeChild(el);
+    forgetSheetIndex(wbRoot, index, sheetEls().length);
+  }
+  // Excel rebuilds its calculation chain; a stale one (cells of removed or rewritten sheets) makes it repair the file.
+  dropCalcChain(pkg, types, workbookPart, wbRels);
+
+  // Table names must be unique in the workbook: ours are replaced with their sheets.
+  let tableId = await maxTableId(pkg);
 
   for (const l of layouts) {
     let sheetPart: string;

@@ -4,7 +4,7 @@
  * Every series caches its values, so viewers that do not recalculate still draw the chart.
  */
 import { ChartLayout, CellRange, NUMBER_FORMATS, quoteSheet, rangeA1 } from '../sheet-layout';
-import { xmlText } from './xml-escape';
+import { sheetText, xmlText } from './xml-escape';
 
 /** Series colours; fixed so a rendering can be checked by colour. */
 export const PALETTE = ['2E75B6', 'ED7D31', 'A5A5A5', 'FFC000', '5B9BD5', '70AD47', '264478', '9E480E', '636363', '997300'];
@@ -17,7 +17,7 @@ const ref = (sheet: string, r: CellRange) => `${quoteSheet(sheet)}!${rangeA1(r, 
 const fill = (rgb: string) => `<a:solidFill><a:srgbClr val="${rgb}"/></a:solidFill>`;
 
 function strRef(f: string, values: string[]): string {
-  const pts = values.map((v, i) => `<c:pt idx="${i}"><c:v>${xmlText(v)}</c:v></c:pt>`).join('');
+  const pts = values.map((v, i) => `<c:pt idx="${i}"><c:v>${sheetText(v)}</c:v></c:pt>`).join('');
   return `<c:strRef><c:f>${xmlText(f)}</c:f><c:strCache><c:ptCount val="${values.length}"/>${pts}</c:strCache></c:strRef>`;
 }
 

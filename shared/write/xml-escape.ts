@@ -1,3 +1,5 @@
+import { visibleText } from '../text';
+
 /** Text for XML content and attributes: escaped, and without the control characters XML 1.0 forbids. */
 export function xmlText(s: string): string {
   return s
@@ -6,4 +8,12 @@ export function xmlText(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
+}
+
+/**
+ * A cell's text from a ledger as a sheet shows it: control characters and lone surrogates written
+ * as `\u001b` (shared/text.ts), so the reader sees them instead of losing them; line breaks kept.
+ */
+export function sheetText(s: string): string {
+  return xmlText(visibleText(s.indexOf('\r') >= 0 ? s.replace(/\r\n?/g, '\n') : s));
 }
