@@ -8,6 +8,7 @@
 import { Cell, CellRange, SheetGrid, WorkbookSource, errorCell } from '../shared/workbook';
 import { ledgerSheetNames } from '../shared/read/book-parts';
 import { fillMerges, parseRange } from '../shared/read/merges';
+import { visibleText } from '../shared/text';
 import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
@@ -20,9 +21,49 @@ export interface AdapterOptions {
   /**
    * Whether ExcelApi 1.13 (getMergedAreasOrNullObject) is there: merged ranges are then read as the
    * file reader reads them (each cell its range's top-left value). Older Excel cannot say where
-   * merges are; there the other cells of a merged range read empty (docs/decisions.md).
+   * merges are: there `fileMerges` says where they are.
    */
   mergedAreas?: boolean;
+  /**
+   * Without ExcelApi 1.13: the merged ranges of each sheet as the workbook's own file holds them
+   * (documentMerges below), asked once per reading of the workbook. Without either, the other cells
+   * of a merged range read empty.
+   */
+  fileMerges?: () => Promise<Map<string, CellRange[]>>;
+}
+
+/**
+ * The open workbook as its file, from Office's Common API (Excel 2013 and later, every platform):
+ * its compressed (.xlsx) form in slices of up to 4 MB, joined.
+ */
+export function documentFile(): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    Office.context.document.getFileAsync(Office.FileType.Compressed, { sliceSize: 4 * 1024 * 1024 }, (opened) => {
+      if (opened.status !== Office.AsyncResultStatus.Succeeded) return reject(opened.error);
+      const file = opened.value;
+      const parts: Uint8Array[] = [];
+      const done = (e?: unknown) => file.closeAsync(() => (e ? reject(e) : resolve(joined(parts))));
+      const next = (i: number): void => {
+        if (i >= file.sliceCount) return done();
+        file.getSliceAsync(i, (slice) => {
+          if (slice.status !== Office.AsyncResultStatus.Succeeded) return done(slice.error);
+          parts.push(new Uint8Array(slice.value.data as ArrayLike<number>));
+          next(i + 1);
+        });
+      };
+      next(0);
+    });
+  });
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Excel's error values, as `values` gives them: text, told apart from real text by this list. */
@@ -76,8 +117,12 @@ export class OfficeWorkbook implements WorkbookSource {
     await ctx.sync();
   }
 
+  private fileMergesOfRead?: Promise<Map<string, CellRange[]>>;
+
   /** Sheet names in order; ledger-sync's own analysis sheets (marked by a hidden name) are not ledgers. */
   async sheetNames(): Promise<string[]> {
+    // A new reading of the workbook: its merges are asked for again, as they may have changed.
+    this.fileMergesOfRead = undefined;
     return this.run(async (ctx) => {
       const sheets = ctx.workbook.worksheets.load('items/name');
       const names = ctx.workbook.names.load('items/name,items/formula');
@@ -114,10 +159,17 @@ export class OfficeWorkbook implements WorkbookSource {
         block = Math.max(1, Math.min(50_000, Math.floor(this.maxBytes / Math.max(perRow, 1))));
         start += n;
       }
-      if (!this.opts.mergedAreas) return { name, rows };
-      const areas = used.getMergedAreasOrNullObject().load('address');
-      await this.sync(ctx);
-      const merges = areas.isNullObject ? [] : mergedRanges(areas.address);
+      let merges: CellRange[];
+      if (this.opts.mergedAreas) {
+        const areas = used.getMergedAreasOrNullObject().load('address');
+        await this.sync(ctx);
+        merges = areas.isNullObject ? [] : mergedRanges(areas.address);
+      } else if (this.opts.fileMerges) {
+        this.fileMergesOfRead ??= this.opts.fileMerges();
+        merges = (await this.fileMergesOfRead).get(name) ?? [];
+      } else {
+        return { name, rows };
+      }
       fillMerges(rows, merges);
       return { name, rows, merges };
     });
@@ -362,8 +414,10 @@ function cellOf(v: unknown): Cell {
 }
 
 /** Text as Excel must take it: a leading apostrophe keeps `=…` (and + - @) from becoming a formula. */
+/** Text as a cell of an analysis sheet: never a formula, control characters shown (`\u001b`), as the file writer does. */
 function text(s: string): string {
-  return needsTextGuard(s) ? `'${s}` : s;
+  const v = visibleText(s);
+  return needsTextGuard(v) ? `'${v}` : v;
 }
 
 function officeValue(v: SheetValue): string | number {

@@ -8,7 +8,8 @@
 // First: what EdgeHTML lacks, before any module that uses it is evaluated.
 import './legacy-polyfills';
 import { checkWorkbook, CheckResult } from '../shared/check';
-import { readAllSheets, SheetGrid } from '../shared/workbook';
+import { CellRange, readAllSheets, SheetGrid } from '../shared/workbook';
+import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read/read-error';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
 import type { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
@@ -18,7 +19,8 @@ import { renderLedgerList } from '../ui/ledger-list';
 import { renderFindingList, summaryKind } from '../ui/finding-list';
 import { Analysis } from '../shared/analysis';
 import { layoutAnalysis } from '../shared/sheet-layout';
-import { OfficeWorkbook, ExcelRun } from './excel-adapter';
+import { OfficeWorkbook, ExcelRun, documentFile } from './excel-adapter';
+import { mergesOfPackage } from '../shared/read/package-merges';
 import { browserHasher } from '../shared/browser-hasher';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
 
@@ -90,10 +92,13 @@ async function scan(): Promise<void> {
   say('ledgers-msg', S.w.busy);
   try {
     S.grids = await readAllSheets(S.book);
+    refuseEmptyWorkbook(S.grids);
     recheck();
     say('ledgers-msg', '');
   } catch (e) {
-    say('ledgers-msg', S.w.error(errorText(e)), 'error');
+    // The same words as the CLI and the workbench; the open workbook stands for the file.
+    const text = e instanceof ReadError ? readErrorMessage(e, S.lang === 'zh' ? '当前工作簿' : 'this workbook', S.lang) : S.w.error(errorText(e));
+    say('ledgers-msg', text, 'error');
   }
 }
 
@@ -291,10 +296,14 @@ function start(): void {
       return;
     }
     const rangeAreas = Office.context.requirements.isSetSupported('ExcelApi', '1.9');
+    const mergedAreas = Office.context.requirements.isSetSupported('ExcelApi', '1.13');
+    // Excel 2016/2019 cannot say where merges are: the workbook's own file can (docs/decisions.md).
+    // Where it cannot be had either, merged cells other than the top-left read empty, as before.
+    const fileMerges = () => documentFile().then((bytes) => mergesOfPackage(bytes)).catch(() => new Map<string, CellRange[]>());
     S = {
       lang,
       w: words(lang),
-      book: new OfficeWorkbook(Excel.run as unknown as ExcelRun, { rangeAreas, mergedAreas: Office.context.requirements.isSetSupported('ExcelApi', '1.13') }),
+      book: new OfficeWorkbook(Excel.run as unknown as ExcelRun, { rangeAreas, mergedAreas, fileMerges: mergedAreas ? undefined : fileMerges }),
       client: null,
       role: null,
       grids: [],

@@ -10,6 +10,4 @@ try {
   }
   throw e;
 }
-cli.main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+cli.run(process.argv.slice(2));

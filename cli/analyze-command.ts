@@ -5,7 +5,7 @@ import { readAllSheets } from '../shared/workbook';
 import { TABLE_KEYS } from '../shared/analysis';
 import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
-import { readWorkbookFile } from './read-workbook';
+import { readWorkbookSheets } from './read-workbook';
 import { MAP_OPTION, readCorrections } from './corrections-option';
 import { checkJson, checkText } from './format-check';
 import { layoutAnalysis } from '../shared/sheet-layout';
@@ -32,9 +32,8 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
   if (values.out !== undefined && path.resolve(values.out) === path.resolve(file)) {
     throw new UsageError({ zh: '--out 必须是一个新文件，不能是输入的工作簿本身', en: '--out must be a new file, not the input workbook' });
   }
-  const book = await readWorkbookFile(file, lang);
+  const { book, grids } = await readWorkbookSheets(file, lang);
   if (values.out !== undefined) outNameFits(book.format, values.out, lang);
-  const grids = await readAllSheets(book);
   const ref = loadReference(values.reference);
   const { result, analysis } = runBookMonth(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref, ...readCorrections(book, grids, values.map, lang) });
   const checked = result;

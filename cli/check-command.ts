@@ -1,9 +1,8 @@
 /** `ledger-sync check`: read, find the ledgers, validate. */
 import path from 'node:path';
 import { CheckOptions, checkWorkbook } from '../shared/check';
-import { readAllSheets } from '../shared/workbook';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
-import { readWorkbookFile } from './read-workbook';
+import { readWorkbookSheets } from './read-workbook';
 import { MAP_OPTION, readCorrections } from './corrections-option';
 import { loadReference } from './reference-file';
 import { checkJson, checkText } from './format-check';
@@ -21,8 +20,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
   const file = positionals[0]!;
   const lang = langOption(values.lang);
   const opts: CheckOptions = { lang, asOf: values['as-of'], year: yearOption(values.year), ref: loadReference(values.reference) };
-  const book = await readWorkbookFile(file, lang);
-  const grids = await readAllSheets(book);
+  const { book, grids } = await readWorkbookSheets(file, lang);
   const result = checkWorkbook(grids, { ...opts, ...readCorrections(book, grids, values.map, lang) });
   const name = path.basename(file);
   if (values.json) io.out(JSON.stringify(checkJson(name, result), null, 2) + '\n');

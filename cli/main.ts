@@ -1,5 +1,6 @@
 /** `ledger-sync` command line: the same core as the add-in and the service, on .xlsx files. */
 import { SaidError } from '../shared/said-error';
+import { visibleText } from '../shared/text';
 import { Io, UsageError, sessionLang } from './args';
 import { runCheck } from './check-command';
 import { runAnalyze } from './analyze-command';
@@ -18,7 +19,7 @@ export const USAGE = `Usage:
   ledger-sync diff --server URL --token T --period YYYY-MM [--kind K] [--unit CODE] [--out out.xlsx] [--json]
   ledger-sync audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]
   ledger-sync manifest --origin https://host [--out manifest.prod.xml]
-  ledger-sync serve [--port N] [--db URL] [--http]
+  ledger-sync serve [--port N] [--host ADDR] [--db URL] [--http] [--reference FILE] [--lang zh|en]
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
   ledger-sync push <book> --server URL --token T --period YYYY-MM [--year YYYY] [--json] [--map FILE]
 
@@ -29,11 +30,39 @@ check, analyze, push and serve take --reference file.json (or LEDGER_SYNC_REFERE
 deployment's reference data over the defaults (docs/reference-data.md).
 --server and --token also come from LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN; --db from DATABASE_URL
 (default sqlite:data/ledger-sync.sqlite).
+serve listens on 127.0.0.1 (this computer only) unless --host (or HOST) says otherwise: --host 0.0.0.0
+lets the unit's other computers in (open the port in the firewall); --port (or PORT) defaults to 3000.
+Rate limits: LEDGER_SYNC_RATE_PER_ADDRESS, LEDGER_SYNC_RATE_PER_TOKEN, LEDGER_SYNC_AUTH_FAILURES (README).
 Exit codes: 0 no error-level finding, 1 errors found, 2 cannot run.`;
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY };
 
-export async function main(argv: string[], io: Io = stdio): Promise<number> {
+/**
+ * What every command writes, with the text of cells shown and never obeyed: a ledger's escape
+ * sequence (ESC [2J) or carriage return cannot clear or redraw the reader's screen. A progress
+ * line's own leading `\r` is the one control character let through.
+ */
+export function terminalIo(io: Io): Io {
+  return {
+    out: (s) => io.out(visibleText(s)),
+    err: (s) => io.err(s.startsWith('\r') ? '\r' + visibleText(s.slice(1)) : visibleText(s)),
+    tty: io.tty,
+  };
+}
+
+/**
+ * A closed pipe (`ledger-sync diff | head -1`) ends the output quietly, as other command-line
+ * tools do: the reader has what it wanted.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+export async function main(argv: string[], outerIo: Io = stdio): Promise<number> {
+  const io = terminalIo(outerIo);
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -81,8 +110,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+/** The process's entry (bin/ledger-sync.js): the exit code set, a closed pipe ending quietly. */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
+  main(argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) run();

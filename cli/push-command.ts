@@ -1,13 +1,12 @@
 /** `ledger-sync push`: validate locally, then push every ledger found, with a progress line. */
 import path from 'node:path';
 import { checkWorkbook } from '../shared/check';
-import { readAllSheets } from '../shared/workbook';
 import { preparePushes } from '../shared/push';
 import { pushLedger } from '../shared/api-client';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { nodeHasher } from '../server/node-hasher';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions, yearOption } from './args';
-import { readWorkbookFile } from './read-workbook';
+import { readWorkbookSheets } from './read-workbook';
 import { MAP_OPTION, readCorrections } from './corrections-option';
 import { loadReference } from './reference-file';
 
@@ -27,8 +26,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang);
   const year = yearOption(values.year);
   const file = positionals[0]!;
-  const book = await readWorkbookFile(file, lang);
-  const grids = await readAllSheets(book);
+  const { book, grids } = await readWorkbookSheets(file, lang);
   // Validated here as the service will: as of the end of the pushed month.
   const local = checkWorkbook(grids, { asOf: period, year, lang, ref: loadReference(values.reference), ...readCorrections(book, grids, values.map, lang) });
   const pushes = preparePushes(grids, local, { period, workbook: path.basename(file), year, hasher: nodeHasher });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { Lang } from '../shared/findings';
 import { WorkbookFile, openWorkbook } from '../shared/read/workbook-file';
-import { ReadError, readErrorMessage } from '../shared/read/read-error';
+import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read/read-error';
+import { SheetGrid, readAllSheets } from '../shared/workbook';
 import { Inflate } from '../shared/read/zip';
 import { UsageError } from './args';
 
@@ -30,4 +31,17 @@ export async function readWorkbookFile(file: string, lang: Lang): Promise<Workbo
     if (e instanceof ReadError) throw new UsageError(readErrorMessage(e, file, lang));
     throw e;
   }
+}
+
+/** Reads a workbook and all its sheets; one that holds nothing is refused like a file that cannot be read. */
+export async function readWorkbookSheets(file: string, lang: Lang): Promise<{ book: WorkbookFile; grids: SheetGrid[] }> {
+  const book = await readWorkbookFile(file, lang);
+  const grids = await readAllSheets(book);
+  try {
+    refuseEmptyWorkbook(grids);
+  } catch (e) {
+    if (e instanceof ReadError) throw new UsageError(readErrorMessage(e, file, lang));
+    throw e;
+  }
+  return { book, grids };
 }

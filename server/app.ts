@@ -1,17 +1,18 @@
 /** The Express application: thin routes over the services, one route table that also makes the OpenAPI document. */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import express, { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import pino, { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
-import { API_PREFIX, MAX_CHUNK_BYTES, PeriodChangeSchema, PushOpenSchema, Role } from '../shared/api';
+import { API_PREFIX, MAX_CHUNK_BYTES, PeriodChangeSchema, PushOpenSchema, Role, jsonBodyProblem } from '../shared/api';
 import { Db } from './db';
-import { authenticate, createToken, hashToken, requireRole } from './auth';
-import { HttpError, errorHandler, fromZod } from './http-errors';
+import { authenticate, createToken, requireRole } from './auth';
+import { addressLimiter, DEFAULT_RATE_LIMITS, RateLimits, SignInThrottle, tokenLimiter } from './rate-limits';
+import { HttpError, badRequest, errorHandler, fromZod } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
 import { getSnapshot, listSnapshots } from './snapshot-service';
 import { periodAnalysis, periodFindings } from './analysis-service';
@@ -23,8 +24,8 @@ import { ChunkCache } from './chunk-cache';
 export interface AppOptions {
   /** Origins allowed by CORS: the add-in's. The service's own origin needs no CORS. */
   corsOrigins: string[];
-  /** Requests per minute per token (or per address without one). */
-  rateLimitPerMinute: number;
+  /** Requests per address and per token, failed sign-ins per address (rate-limits.ts; README, "Limits"). */
+  rateLimits: RateLimits;
   /** Largest JSON body outside chunk uploads. */
   jsonLimit: string;
   /** Folder of the built add-in, served at /addin when present. */
@@ -37,7 +38,7 @@ export interface AppOptions {
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {
   corsOrigins: ['https://localhost:3000'],
-  rateLimitPerMinute: 1200,
+  rateLimits: DEFAULT_RATE_LIMITS,
   jsonLimit: '1mb',
   push: DEFAULT_PUSH_OPTIONS,
 };
@@ -58,8 +59,12 @@ export function reconcilerOf(app: express.Express): Reconciler {
   return app.locals.reconciler as Reconciler;
 }
 
-export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Express {
-  const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
+/** What a caller may set: any option, and any of the rate limits over their defaults. */
+export type AppSettings = Partial<Omit<AppOptions, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> };
+
+export function createApp(db: Db, options: AppSettings = {}): express.Express {
+  const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options, rateLimits: DEFAULT_RATE_LIMITS };
+  opts.rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   opts.push = { ...opts.push, cache: opts.push.cache ?? new ChunkCache() };
   const log = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const reconciler = new Reconciler(db, opts.push.ref, log);
@@ -103,24 +108,26 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
     }
   });
 
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: opts.rateLimitPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const auth = req.get('authorization');
-      return auth ? 'token:' + hashToken(auth) : ipKeyGenerator(req.ip ?? '');
-    },
-    handler: (_req, res, _next, o) => {
-      res.set('Retry-After', String(Math.ceil(o.windowMs / 1000)));
-      res.status(429).json({ error: { code: 'rate_limited', message: `more than ${o.limit} requests a minute: wait and retry` } });
-    },
-  });
+  const byAddress = addressLimiter(opts.rateLimits);
+  const byToken = tokenLimiter(opts.rateLimits);
+  const signIns = new SignInThrottle(opts.rateLimits);
 
-  const json = express.json({ limit: opts.jsonLimit });
+  const json: RequestHandler[] = [
+    express.json({
+      limit: opts.jsonLimit,
+      // Bytes that are not UTF-8 would be decoded as U+FFFD: the text would be stored altered.
+      verify: (_req, _res, buf) => {
+        if (!isUtf8(buf)) throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400 });
+      },
+    }),
+    (req, _res, next) => {
+      const problem = jsonBodyProblem(req.body);
+      if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+      next();
+    },
+  ];
   const chunkBody = express.raw({ type: () => true, limit: MAX_CHUNK_BYTES });
-  const auth = authenticate(db);
+  const auth = authenticate(db, signIns);
   const routes: Route[] = [
     {
       method: 'post', path: '/pushes', role: 'clerk', summary: 'Open a push of one ledger for a period', body: PushOpenSchema,
@@ -233,7 +240,7 @@ export function createApp(db: Db, options: Partial<AppOptions> = {}): express.Ex
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => void res.json(doc));
 
   for (const r of routes) {
-    const chain: RequestHandler[] = [limiter, auth as RequestHandler, requireRole(r.role as Role), r.raw ? chunkBody : json];
+    const chain: RequestHandler[] = [byAddress, signIns.guard(), auth as RequestHandler, byToken, requireRole(r.role as Role), ...(r.raw ? [chunkBody] : json)];
     app[r.method](API_PREFIX + r.path, ...chain, async (req: Request, res: Response) => {
       await r.handler(req, res);
     });

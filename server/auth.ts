@@ -5,6 +5,7 @@ import { Op } from 'sequelize';
 import { Role, ROLES } from '../shared/api';
 import { Db } from './db';
 import { HttpError, notFound } from './http-errors';
+import type { SignInThrottle } from './rate-limits';
 
 export interface Auth {
   tokenId: number;
@@ -34,15 +35,17 @@ const RANK: Record<Role, number> = { clerk: 0, reviewer: 1, admin: 2 };
 /** Reviewers (and admins) read every unit. */
 export const readsAllUnits = (auth: Auth): boolean => RANK[auth.role] >= RANK.reviewer;
 
-export function authenticate(db: Db) {
+/** Looks the bearer token up; every refusal is counted against the caller's address by `throttle`. */
+export function authenticate(db: Db, throttle: SignInThrottle) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new HttpError(401, 'unauthorized', 'missing token: send "Authorization: Bearer <token>"');
+    // The scheme is case-insensitive (RFC 9110); the budget is the token's, however it is spelt (rate-limits.ts).
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!m) return throttle.failed(req, new HttpError(401, 'unauthorized', 'missing token: send "Authorization: Bearer <token>"'));
     const row = await db.models.Token.findOne({ where: { token_hash: hashToken(m[1]!), revoked_at: { [Op.is]: null } } });
-    if (!row) throw new HttpError(401, 'unauthorized', 'token refused: unknown or revoked');
+    if (!row) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: unknown or revoked'));
     const unit = await db.models.Unit.findByPk(row.unit_id);
-    if (!unit) throw new HttpError(401, 'unauthorized', 'token refused: its unit no longer exists');
+    if (!unit) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: its unit no longer exists'));
     req.auth = {
       tokenId: row.id,
       unitId: unit.id,

@@ -20,15 +20,16 @@ export const notFound = (what = 'not found') => new HttpError(404, 'not_found', 
 export const conflict = (code: string, message: string, retryAfterSeconds?: number) =>
   new HttpError(409, code, message, undefined, retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : {});
 
-/** zod issues → the first one as `field: message`. */
-export function fromZod(issues: { path: PropertyKey[]; message: string }[]): HttpError {
+/** zod issues → the first one as `field: message`; an unknown key is named itself (`source.extra`). */
+export function fromZod(issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): HttpError {
   const first = issues[0];
-  const field = first && first.path.length > 0 ? first.path.map(String).join('.') : 'body';
+  const path = first ? [...first.path, ...(first.code === 'unrecognized_keys' && first.keys?.length ? [first.keys[0]!] : [])] : [];
+  const field = path.length > 0 ? path.map(String).join('.') : 'body';
   return badRequest(`${field}: ${first?.message ?? 'invalid'}`, field);
 }
 
 /** `?lang=` where the route has it, else the first language of Accept-Language we speak; English by default, as the API's other messages. */
-function requestLang(req: Request): 'zh' | 'en' {
+export function requestLang(req: Request): 'zh' | 'en' {
   const q = req.query?.lang;
   if (q === 'zh' || q === 'en') return q;
   const accept = String(req.headers['accept-language'] ?? '').toLowerCase();

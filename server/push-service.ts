@@ -1,8 +1,10 @@
 /** The push protocol: open, chunks, commit — validated again here and stored atomically. */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { Op } from 'sequelize';
 import { PushOpenSchema, PushOpenRequest, chunkProblem, CommitResponse, PushOpenResponse } from '../shared/api';
-import { Cell } from '../shared/workbook';
+import { Cell, columnLetter } from '../shared/workbook';
+import { visibleText } from '../shared/text';
 import { checkPushParts, contentHash, readPushChunk } from '../shared/push';
 import { asOfOfPeriod, IsoDate } from '../shared/dates';
 import { Finding, summarise } from '../shared/findings';
@@ -118,8 +120,19 @@ export async function putChunk(
   return { push_id: id, n: num, rows };
 }
 
+/** ` (合同台账!D15)` for a field `rows[i][j]` whose row names its source, so the clerk finds the cell. */
+function sourceCellOf(field: string, body: unknown, head: PushOpenRequest): string {
+  const m = /^rows\[(\d+)\]\[(\d+)\]$/.exec(field);
+  const src = m ? (body as { source_rows?: unknown[] }).source_rows?.[+m[1]!] : undefined;
+  if (!m || !Array.isArray(src) || !Number.isInteger(src[1])) return '';
+  const sheet = head.source.sheets[src[0] as number]?.sheet;
+  return sheet === undefined ? '' : ` (${visibleText(sheet)}!${columnLetter(+m[2]! + 1)}${src[1]})`;
+}
+
 function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
   let body: unknown;
+  // Bytes that are not UTF-8 would be decoded as U+FFFD: the text would be stored altered.
+  if (!isUtf8(sent)) throw new HttpError(400, 'bad_json', 'the request body is not valid UTF-8', 'body');
   try {
     // JSON is UTF-8. Decoded here, not kept: the text of a large chunk is garbage once parsed.
     body = JSON.parse(sent.toString('utf8'));
@@ -127,7 +140,7 @@ function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
     throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
   }
   const problem = chunkProblem(body, head.source.sheets.length);
-  if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+  if (problem) throw badRequest(`${problem.field}${sourceCellOf(problem.field, body, head)}: ${problem.message}`, problem.field);
   return body as ChunkBody;
 }
 

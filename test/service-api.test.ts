@@ -485,7 +485,7 @@ for (const dialect of DIALECTS) {
 
 describe('service edges', () => {
   it('rate limit: 429 with Retry-After', async () => {
-    const s = await testService('sqlite', { rateLimitPerMinute: 3 });
+    const s = await testService('sqlite', { rateLimits: { perToken: 3 } });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 4; i++) codes.push((await request(s.app).get('/api/v1/me').set({ Authorization: `Bearer ${s.tokens.clerkA}` })).status);

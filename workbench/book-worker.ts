@@ -5,7 +5,7 @@
  * reader, core and writer as the CLI (shared/read, shared/month-run, shared/write).
  */
 import { openWorkbook, WorkbookFile } from '../shared/read/workbook-file';
-import { ReadError, readErrorMessage } from '../shared/read/read-error';
+import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read/read-error';
 import { SheetGrid } from '../shared/workbook';
 import { runBookMonth } from '../shared/month-run';
 import { SaidError } from '../shared/said-error';
@@ -56,6 +56,7 @@ async function handle(m: ToWorker): Promise<void> {
         const g = await b.readSheet(name);
         if (g) read.push(g);
       }
+      refuseEmptyWorkbook(read);
       book = b;
       grids = read;
       post({ t: 'progress', text: { stage: 'checking' }, fraction: 0.85 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import pino from 'pino';
 import { openDb, Db } from '../../server/db';
-import { createApp, AppOptions, reconcilerOf } from '../../server/app';
+import { createApp, AppSettings, reconcilerOf } from '../../server/app';
 import { createToken } from '../../server/auth';
 import { tmpDir } from './xlsx';
 import { Cell } from '../../shared/workbook';
@@ -64,7 +64,7 @@ export interface TestService {
 
 export const silentLogger = () => pino({ level: 'silent' });
 
-export async function testService(dialect: Dialect, options: Partial<AppOptions> = {}): Promise<TestService> {
+export async function testService(dialect: Dialect, options: AppSettings = {}): Promise<TestService> {
   const { url, drop } = await freshDbUrl(dialect);
   const db = await openDb(url);
   const tokens = {
