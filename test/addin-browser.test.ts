@@ -15,6 +15,16 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { readAllSheets } from '../shared/workbook';
 import { readWorkbookFile } from '../cli/read-workbook';
 import { TestService, testService } from './support/service';
+import { rawXlsx } from './support/raw-xlsx';
+import { cli } from './support/cli';
+import { tmpDir } from './support/xlsx';
+import { writeFileSync } from 'node:fs';
+
+async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
+  const file = path.join(tmpDir(), name);
+  writeFileSync(file, bytes);
+  return file;
+}
 
 const ROOT = path.join(__dirname, '..');
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
@@ -25,7 +35,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NAME_HELPER = 'globalThis.__name = (f) => f;';
 
 /** Runs in the page: the fake workbook on the sample, and Office / Excel as the pane expects them. */
-function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][]; merges?: string[] }[], maxMinor: number): void {
+function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][]; merges?: string[] }[], maxMinor: number, file: number[] | null): void {
   const g = window as unknown as Record<string, any>;
   const fake = new lib.FakeExcel();
   for (const sh of data) fake.addSheet(sh.name, sh.rows).merges = sh.merges;
@@ -39,8 +49,31 @@ function installFake(lib: { FakeExcel: new () => any }, data: { name: string; ro
       displayLanguage: 'zh-CN',
       // ExcelApi 1.x up to 1.maxMinor (versions compare by their minor number: 1.13 is after 1.9).
       requirements: { isSetSupported: (_s: string, v: string) => Number(v.split('.')[1] ?? 0) <= maxMinor },
-      document: { settings: { get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), saveAsync: () => undefined } },
+      document: {
+        settings: { get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), saveAsync: () => undefined },
+        // The workbook as its file (Common API), in slices as Excel gives it: byte arrays of sliceSize.
+        getFileAsync: (_type: string, opts: { sliceSize: number }, cb: (r: unknown) => void) => {
+          if (!file) return cb({ status: 'failed', error: { message: 'not supported' } });
+          const size = Math.min(opts.sliceSize, 4096);
+          const sliceCount = Math.ceil(file.length / size);
+          g.__fileSlicesRead = 0;
+          cb({
+            status: 'succeeded',
+            value: {
+              size: file.length,
+              sliceCount,
+              getSliceAsync: (i: number, done: (r: unknown) => void) => {
+                g.__fileSlicesRead++;
+                setTimeout(() => done({ status: 'succeeded', value: { index: i, size, data: file.slice(i * size, (i + 1) * size) } }), 0);
+              },
+              closeAsync: (done?: () => void) => done?.(),
+            },
+          });
+        },
+      },
     },
+    FileType: { Compressed: 'compressed' },
+    AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
   };
 }
 
@@ -83,13 +116,13 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
   });
 
   /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
-  async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false): Promise<Page> {
+  async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false, file: Uint8Array | null = null): Promise<Page> {
     const p = await browser.newPage({ viewport: { width: 360, height: 900 } });
-    // EdgeHTML 18 (Office 2019's add-in host) has no BigInt: gone before any script of the page runs.
-    if (withoutBigInt) await p.addInitScript({ content: 'delete window.BigInt;' });
+    // EdgeHTML 18 (Office 2019's add-in host) has no BigInt and no TextDecoder: gone before any script of the page runs.
+    if (withoutBigInt) await p.addInitScript({ content: 'delete window.BigInt; delete window.TextDecoder;' });
     await p.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
     // One script (no eval: the service's CSP forbids it): the fake's code, then the host set up on the sample.
-    await p.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(data)}, ${maxMinor});` });
+    await p.addInitScript({ content: `${NAME_HELPER}\n${fakeLib}\n;(${installFake.toString()})(FakeExcelLib, ${JSON.stringify(data)}, ${maxMinor}, ${file ? JSON.stringify([...file]) : 'null'});` });
     p.on('pageerror', (e) => console.error('      page error:', e.message));
     return p;
   }
@@ -127,6 +160,31 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
       await p.waitForFunction(() => /^0 个错误/.test(document.querySelector('#findings-summary')?.textContent ?? ''));
       assert.match(await p.locator('#ledger-list li').nth(1).locator('.detail').textContent() ?? '', /表头第 1 行，1 行数据/);
       await p.screenshot({ path: path.join(SHOTS, 'form-2-corrected.png'), fullPage: true });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('on Excel 2016/2019 (no ExcelApi 1.13, no TextDecoder) reads the merged ranges from the workbook’s own file, as the CLI does', async () => {
+    const rows = [['单位：万元'], ['资产编号', '资产名称', '价值', null, '取得日期'], [null, null, '原值', '累计折旧', null], ['ZC-1', '台式计算机', 0.5, 0.1, '2024-03-05'], ['制表人：张三']];
+    const merges = ['C2:D2', 'A2:A3', 'B2:B3', 'E2:E3'];
+    const bytes = rawXlsx([{ name: '固定资产台账', rows, after: `<mergeCells count="4">${merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>` }], { strings: 'shared' });
+    const cliSays = JSON.parse((await cli('check', await writeTemp('merged.xlsx', bytes), '--json', '--as-of', '2024-06')).out);
+    const p = await panePage([{ name: '固定资产台账', rows: rows.map((r) => r.map((c) => c ?? '')) }], 8, true, bytes);
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', s.tokens.clerkA);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#connect-msg.ok');
+      await p.fill('#period', '2024-06');
+      await p.click('#scan-btn');
+      await p.waitForSelector('#ledger-list li .detail');
+      assert.match(await p.locator('#ledger-list li').nth(0).locator('.detail').textContent() ?? '', /表头第 2–3 行（分组表头），1 行数据，金额单位：万元，表尾自第 5 行起/);
+      assert.ok(((await p.evaluate('window.__fileSlicesRead')) as number) >= 1, 'the file was read in slices');
+      const summary = await p.textContent('#findings-summary') ?? '';
+      assert.match(summary, new RegExp(`^${cliSays.summary.error} 个错误`));
+      await p.screenshot({ path: path.join(SHOTS, 'form-3-excel-2019-merges-from-file.png'), fullPage: true });
     } finally {
       await p.close();
     }
@@ -254,6 +312,8 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await r.fill('#period', '2024-06');
     await r.click('#connect-btn');
     await r.waitForSelector('#unit-row:not([hidden])');
+    // The units arrive after the row is shown: wait for them, never for a fixed time (a busy machine is slower).
+    await r.waitForFunction(() => document.querySelectorAll('#unit option').length >= 5);
     assert.deepEqual(await r.locator('#unit option').allTextContents(), ['全部单位', 'A 甲单位', 'ADMIN', 'B 乙单位', 'REVIEW']);
     await r.selectOption('#unit', 'A');
     await r.waitForFunction(() => /未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));

@@ -11,6 +11,7 @@ import { FakeExcel } from './support/fake-excel';
 import { rawXlsx } from './support/raw-xlsx';
 import { plainRows } from './support/grid';
 import { openWorkbook } from '../shared/read/workbook-file';
+import { mergesOfPackage } from '../shared/read/package-merges';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const HEADERS = ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '规格型号', '供应商', '数量', '单价', '金额', '采购方式', '变更批复', '发票号', '备注'];
@@ -81,9 +82,43 @@ describe('the Office.js adapter on a fake Excel host', function () {
     assert.deepEqual(plainRows(viaOffice), plainRows(viaFile));
     assert.deepEqual(viaOffice.merges, viaFile.merges);
     assert.equal(viaOffice.rows[2]![1], '办公室');
-    // Without ExcelApi 1.13 the other cells of a range read empty, as Excel 2016/2019 gives them.
+    // Without ExcelApi 1.13 and without the workbook's file the other cells of a range read empty.
     const old = await new OfficeWorkbook(runOf(fake)).readSheet('合同台账');
     assert.equal(old.rows[2]![1], null);
+  });
+
+  it('reads merged ranges from the workbook’s own file where Excel cannot say (before ExcelApi 1.13): the same workbook the same through both adapters', async () => {
+    // A two-row grouped header in 万元 over two sheets, one of them with a prefix and shared strings.
+    const assets = [['单位：万元'], ['资产编号', '资产名称', '价值', null, '取得日期'], [null, null, '原值', '累计折旧', null], ['ZC-1', '台式计算机', 0.5, 0.1, '2024-03-05'], ['ZC-2', null, 0.3, 0.05, '2024-04-01'], ['制表人：张三']];
+    const contracts = [['合同编号', '部门', '品目名称', '数量', '单价', '采购方式'], ['HT-1', '办公室', '台式计算机', 1, 5000, '协议采购'], ['HT-2', null, '打印机', 2, 1200, '协议采购']];
+    const bytes = rawXlsx([
+      { name: '固定资产台账', rows: assets, after: '<x:mergeCells count="5"><x:mergeCell ref="C2:D2"/><x:mergeCell ref="A2:A3"/><x:mergeCell ref="B2:B3"/><x:mergeCell ref="E2:E3"/><x:mergeCell ref="B4:B5"/></x:mergeCells>' },
+      { name: '合同台账', rows: contracts, after: '<x:mergeCells count="1"><x:mergeCell ref="B2:B3"/></x:mergeCells>' },
+    ], { prefix: 'x:', strings: 'shared' });
+    const file = await openWorkbook(bytes, 'merged.xlsx');
+    const fake = new FakeExcel();
+    fake.addSheet('固定资产台账', assets.map((r) => r.map((c) => c ?? '')));
+    fake.addSheet('合同台账', contracts.map((r) => r.map((c) => c ?? '')));
+    let asked = 0;
+    const book = new OfficeWorkbook(runOf(fake), { fileMerges: async () => (asked++, mergesOfPackage(bytes)) });
+    const viaOffice = await readAllSheets(book);
+    const viaFile = await readAllSheets(file);
+    assert.deepEqual(viaOffice.map(plainRows), viaFile.map(plainRows));
+    assert.deepEqual(viaOffice.map((g) => g.merges), viaFile.map((g) => g.merges));
+    assert.equal(asked, 1, 'the file is asked for once per reading of the workbook');
+    assert.equal(viaOffice[1]!.rows[2]![1], '办公室');
+    assert.equal(viaOffice[0]!.rows[4]![1], '台式计算机');
+    assert.equal(viaOffice[0]!.merges!.length, 5);
+    // And the core reads both the same: the grouped header, its unit, the footer, the findings.
+    const shape = (f: { code: string; sheet?: string; row?: number; column?: string }) => `${f.code} ${f.sheet}!${f.column ?? ''}${f.row ?? ''}`;
+    const a = checkWorkbook(viaOffice, { asOf: '2024-06' });
+    const b = checkWorkbook(viaFile, { asOf: '2024-06' });
+    assert.deepEqual(a.findings.map(shape), b.findings.map(shape));
+    const sheetsOf = (c: typeof a) => Object.values(c.ledgers).flatMap((l) => l!.sheets.map((x) => [x.sheet, x.header_row, x.header_rows, x.money_unit ?? '元', x.footer_row ?? 0, x.data_rows]));
+    assert.deepEqual(sheetsOf(a), sheetsOf(b));
+    assert.ok(sheetsOf(a).some(([sheet, row, rows, unit]) => sheet === '固定资产台账' && row === 2 && rows === 2 && unit === '万元'), JSON.stringify(sheetsOf(a)));
+    await readAllSheets(book);
+    assert.equal(asked, 2, 'a new reading asks again: the merges may have changed');
   });
 
   it('reads Excel error values as errors, and skips its own analysis sheets', async () => {

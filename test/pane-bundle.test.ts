@@ -9,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as acorn from 'acorn';
 import { buildSync } from 'esbuild';
+import fc from 'fast-check';
+import { decodeUtf8 } from '../addin/legacy-polyfills';
 
 const ROOT = path.join(__dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist', 'addin', 'taskpane.js');
@@ -36,10 +38,11 @@ describe('the task pane bundle runs in EdgeHTML 18', function () {
     assert.equal(bigints, 0);
   });
 
-  it('fills in Object.fromEntries, flat, flatMap and matchAll where they are missing', () => {
+  it('fills in Object.fromEntries, flat, flatMap, matchAll and a UTF-8 TextDecoder where they are missing', () => {
     const src = buildSync({ entryPoints: [path.join(ROOT, 'addin', 'legacy-polyfills.ts')], bundle: true, write: false, format: 'iife', target: 'es2017' }).outputFiles[0]!.text;
     const ctx = vm.createContext({});
-    vm.runInContext('delete Object.fromEntries; delete Array.prototype.flat; delete Array.prototype.flatMap; delete String.prototype.matchAll;', ctx);
+    vm.runInContext('var window = this; delete Object.fromEntries; delete Array.prototype.flat; delete Array.prototype.flatMap; delete String.prototype.matchAll;', ctx);
+    assert.equal(vm.runInContext('typeof TextDecoder', ctx), 'undefined');
     assert.equal(vm.runInContext('typeof Object.fromEntries', ctx), 'undefined');
     vm.runInContext(src, ctx);
     const out = vm.runInContext(`JSON.stringify([
@@ -47,13 +50,23 @@ describe('the task pane bundle runs in EdgeHTML 18', function () {
       [1, [2, [3]], 4].flat(),
       [1, 2].flatMap((x) => [x, x * 10]),
       Array.from('a1b22c'.matchAll(/\\d+/g), (m) => m[0] + '@' + m.index),
+      new TextDecoder('utf-8').decode(new Uint8Array([${[...Buffer.from('合同台账 A1:B2 😀')].join(',')}])),
     ])`, ctx);
-    assert.equal(out, JSON.stringify([{ a: 1, b: 2 }, [1, 2, [3], 4], [1, 10, 2, 20], ['1@1', '22@3']]));
+    assert.equal(out, JSON.stringify([{ a: 1, b: 2 }, [1, 2, [3], 4], [1, 10, 2, 20], ['1@1', '22@3'], '合同台账 A1:B2 😀']));
+  });
+
+  it('the UTF-8 decoder decodes any bytes as the standard one does (malformed ones as U+FFFD)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string({ unit: 'grapheme', maxLength: 40 }).map((t) => new Uint8Array(Buffer.from(t)))), (b) => {
+        assert.equal(decodeUtf8(b), new TextDecoder('utf-8').decode(b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('the shipped bundle does not use a built-in EdgeHTML lacks without that fill', () => {
     // Each of these appears only where the polyfills above define it, or not at all.
-    for (const api of ['globalThis', 'allSettled', 'TextEncoder', 'TextDecoder', 'structuredClone', 'replaceAll', 'Object.hasOwn']) {
+    for (const api of ['globalThis', 'allSettled', 'TextEncoder', 'structuredClone', 'replaceAll', 'Object.hasOwn']) {
       assert.ok(!code.includes(api), api);
     }
   });
