@@ -7,8 +7,8 @@ import path from 'node:path';
 import net from 'node:net';
 import os from 'node:os';
 import http from 'node:http';
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, ChildProcess } from 'node:child_process';
 import { certificates } from '../server/serve';
 import { tmpDir } from './support/xlsx';
 
@@ -72,6 +72,19 @@ async function waitListening(port: number, want: boolean, ms = 15_000): Promise<
     if (open === want || Date.now() > until) return open;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Processes of `ledger-sync serve` started with PORT=port, from /proc (no pgrep on a minimal machine). */
+function serversOnPort(port: number): string[] {
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => read(`/proc/${pid}/cmdline`).includes('ledger-sync.js\u0000serve') && read(`/proc/${pid}/environ`).includes(`PORT=${port}\u0000`));
 }
 
 describe('the service on a unit’s network', function () {
@@ -197,8 +210,7 @@ describe('the service on a unit’s network', function () {
     await stopped(s.proc);
     const freed = !(await waitListening(port, false));
     // A server left behind is stopped here, so a failure does not leave the port (and mocha) held.
-    const left = spawnSync('pgrep', ['-f', 'ledger-sync.js serve'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean)
-      .filter((pid) => spawnSync('cat', [`/proc/${pid}/environ`], { encoding: 'utf8' }).stdout.includes(`PORT=${port}\u0000`));
+    const left = serversOnPort(port);
     for (const pid of left) process.kill(Number(pid), 'SIGKILL');
     assert.ok(freed, `port ${port} still held: ${s.output()}`);
     assert.deepEqual(left, [], 'no server of this test is left running');
