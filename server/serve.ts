@@ -99,8 +99,17 @@ async function generateInto(certDir: string): Promise<void> {
 /** HTTPS that cannot start is a refusal with what to do, never a quiet fall-back to plain HTTP. */
 export class CertificateError extends SaidError {}
 
-/** The port is taken (another ledger-sync, or another program): one line, with what to do. */
-export class PortInUseError extends SaidError {}
+/** The port is taken, not ours to use, or the address not this computer's: one line, with what to do. */
+export class ListenError extends SaidError {}
+
+/** What went wrong with the certificate files, in both languages (a file's own errors are English). */
+function certificateProblem(e: NodeJS.ErrnoException): { zh: string; en: string } {
+  const file = e.path ?? '';
+  if (e.code === 'ENOENT') return { zh: `找不到 ${file}`, en: `${file} not found` };
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') return { zh: `无权读写 ${file}`, en: `no permission to read or write ${file}` };
+  if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return { zh: `${file} 不是文件夹`, en: `${file} is not a folder` };
+  return { zh: '证书无法读取或生成', en: `the certificate cannot be read or made: ${(e.message ?? '').split('\n')[0]}` };
+}
 
 function failpointFromEnv(): InsertFailpoint | undefined {
   const m = /^(throw|hang)-after-(\d+)$/.exec(process.env.LEDGER_SYNC_FAILPOINT ?? '');
@@ -120,19 +129,19 @@ function lanAddresses(host: string): string[] {
 
 function listenRefusal(e: NodeJS.ErrnoException, host: string, port: number): Error {
   if (e.code === 'EADDRINUSE') {
-    return new PortInUseError({
+    return new ListenError({
       zh: `端口 ${port} 已被占用（${host}）：可能 ledger-sync 已在运行；请先停止它，或用 --port 换一个端口（如 --port ${port + 1}）`,
       en: `port ${port} is already in use (${host}): ledger-sync may be running already; stop it, or choose another port with --port (e.g. --port ${port + 1})`,
     });
   }
   if (e.code === 'EACCES') {
-    return new PortInUseError({
+    return new ListenError({
       zh: `没有权限使用端口 ${port}：1024 以下的端口需要管理员权限；请用 --port 选择 1024 以上的端口`,
       en: `no permission to use port ${port}: ports below 1024 need administrator rights; choose one above 1024 with --port`,
     });
   }
   if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-    return new PortInUseError({
+    return new ListenError({
       zh: `本机没有地址 ${host}：--host 应为本机的一个地址，或 0.0.0.0（所有网卡）`,
       en: `this computer has no address ${host}: --host must be one of its addresses, or 0.0.0.0 (every network card)`,
     });
@@ -152,10 +161,10 @@ export async function serve(o: Partial<ServeOptions> = {}): Promise<Running> {
       certs = await certificates(opts.certDir);
     } catch (e) {
       await db.close();
-      const why = (e as Error).message.split('\n')[0];
+      const why = certificateProblem(e as NodeJS.ErrnoException);
       throw new CertificateError({
-        zh: `无法启用 HTTPS（${why}）：请用 LEDGER_SYNC_CERT 和 LEDGER_SYNC_KEY 指定证书和私钥文件，检查 ${opts.certDir} 是否可写；或在由反向代理提供 HTTPS 时加 --http 启动`,
-        en: `cannot start HTTPS (${why}): give a certificate and key with LEDGER_SYNC_CERT and LEDGER_SYNC_KEY, check that ${opts.certDir} is writable, or start with --http behind a proxy that serves HTTPS`,
+        zh: `无法启用 HTTPS（${why.zh}）：请用 LEDGER_SYNC_CERT 和 LEDGER_SYNC_KEY 指定证书和私钥文件，检查 ${opts.certDir} 是否可写；或在由反向代理提供 HTTPS 时加 --http 启动`,
+        en: `cannot start HTTPS (${why.en}): give a certificate and key with LEDGER_SYNC_CERT and LEDGER_SYNC_KEY, check that ${opts.certDir} is writable, or start with --http behind a proxy that serves HTTPS`,
       });
     }
   }
