@@ -127,6 +127,17 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     return p;
   }
 
+  /** A clerk opens the pane, connects, sets June and reads the workbook. */
+  async function connectAndScan(p: Page): Promise<void> {
+    await p.goto(`${url}/addin/taskpane.html`);
+    await p.waitForSelector('#app:not([hidden])');
+    await p.fill('#token', s.tokens.clerkA);
+    await p.click('#connect-btn');
+    await p.waitForSelector('#connect-msg.ok');
+    await p.fill('#period', '2024-06');
+    await p.click('#scan-btn');
+  }
+
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const fake = <T>(fn: string) => page.evaluate(`(${fn})(window.__fake)`) as Promise<T>;
 
@@ -139,13 +150,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     ];
     const p = await panePage(form, 13);
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', s.tokens.clerkA);
-      await p.click('#connect-btn');
-      await p.waitForSelector('#connect-msg.ok');
-      await p.fill('#period', '2024-06');
-      await p.click('#scan-btn');
+      await connectAndScan(p);
       await p.waitForSelector('#ledger-list li');
       const grouped = p.locator('#ledger-list li').nth(0).locator('.detail');
       assert.match(await grouped.textContent() ?? '', /表头第 2–3 行（分组表头），1 行数据，金额单位：万元，表尾自第 5 行起/);
@@ -172,13 +177,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     const cliSays = JSON.parse((await cli('check', await writeTemp('merged.xlsx', bytes), '--json', '--as-of', '2024-06')).out);
     const p = await panePage([{ name: '固定资产台账', rows: rows.map((r) => r.map((c) => c ?? '')) }], 8, true, bytes);
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', s.tokens.clerkA);
-      await p.click('#connect-btn');
-      await p.waitForSelector('#connect-msg.ok');
-      await p.fill('#period', '2024-06');
-      await p.click('#scan-btn');
+      await connectAndScan(p);
       await p.waitForSelector('#ledger-list li .detail');
       assert.match(await p.locator('#ledger-list li').nth(0).locator('.detail').textContent() ?? '', /表头第 2–3 行（分组表头），1 行数据，金额单位：万元，表尾自第 5 行起/);
       assert.ok(((await p.evaluate('window.__fileSlicesRead')) as number) >= 1, 'the file was read in slices');

@@ -15,7 +15,7 @@ import * as XLSX from '@e965/xlsx';
 import { cli } from './support/cli';
 import { rawXlsx } from './support/raw-xlsx';
 import { tmpDir } from './support/xlsx';
-import { DIALECTS, TestService, purchaseCells, purchasePush, pushWith, testService } from './support/service';
+import { DIALECTS, PURCHASE_HEADERS, TestService, purchaseCells, purchasePush, pushWith, testService } from './support/service';
 import { SignInThrottle, DEFAULT_RATE_LIMITS } from '../server/rate-limits';
 import { reconcilerOf } from '../server/app';
 import { parseText, rawText } from '../shared/values';
@@ -24,6 +24,13 @@ import { Cell } from '../shared/workbook';
 
 const ROOT = path.join(__dirname, '..');
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
+/** A contracts sheet (the service tests' headers) of these rows, written as an .xlsx. */
+function purchaseBook(dir: string, name: string, rows: Cell[][]): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, rawXlsx([{ name: '合同台账', rows: [PURCHASE_HEADERS, ...rows] }]));
+  return file;
+}
+
 const get = (s: TestService, auth: string, extra: Record<string, string> = {}) => request(s.app).get('/api/v1/me').set({ Authorization: auth, ...extra });
 
 describe('rate limits', () => {
@@ -275,11 +282,7 @@ describe('control characters in what is shown', () => {
 
   it('an analysis sheet shows a ledger’s control characters instead of dropping them', async () => {
     const dir = tmpDir();
-    const book = path.join(dir, 'ctl.xlsx');
-    writeFileSync(book, rawXlsx([{ name: '合同台账', rows: [
-      ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'],
-      ['HT-\u001b[2J1', 'JH-9', '2024-03-05', '办公室', 'A02010105', '计算机', 1, 5000, 5000, '询价'],
-    ] }]));
+    const book = purchaseBook(dir, 'ctl.xlsx', [['HT-\u001b[2J1', 'JH-9', '2024-03-05', '办公室', 'A02010105', '计算机', 1, 5000, 5000, '询价']]);
     const out = path.join(dir, 'ctl-analysis.xlsx');
     const r = await cli('analyze', book, '--out', out);
     assert.equal(r.code, 1, r.err);
@@ -294,14 +297,12 @@ describe('control characters in what is shown', () => {
 describe('hostile values through the CLI', () => {
   it('`check` gives V02 on the cells past what a ledger holds, and no NaN anywhere, in text and JSON', async () => {
     const dir = tmpDir();
-    const book = path.join(dir, 'huge.xlsx');
-    writeFileSync(book, rawXlsx([{ name: '合同台账', rows: [
-      ['合同编号', '计划编号', '采购日期', '部门', '品目编码', '品目名称', '数量', '单价', '金额', '采购方式'],
+    const book = purchaseBook(dir, 'huge.xlsx', [
       ['HT-1', 'JH-1', '2024-03-05', '办公室', 'A02010105', '计算机', 1e308, 365000, 365000, '询价'],
       ['HT-2', 'JH-1', '2024-03-05', '办公室', 'A02010105', '计算机', 1, '1e15', 1, '询价'],
       ['HT-3', 'JH-1', '2024-03-05', '办公室', 'A02010105', '计算机', 1, 5000, '12000亿元', '询价'],
       ['HT-4', 'JH-1', '2024-03-05', '办公室', 'A02010105', '计算机', 2, 5000, 10000, '询价'],
-    ] }]));
+    ]);
     const text = await cli('check', book);
     assert.equal(text.code, 1);
     assert.doesNotMatch(text.out, /NaN|Infinity/);
