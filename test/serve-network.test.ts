@@ -211,7 +211,12 @@ describe('the service on a unit’s network', function () {
     await stopped(s.proc);
     const freed = !(await waitListening(port, false));
     // A server left behind is stopped here, so a failure does not leave the port (and mocha) held.
-    const left = serversOnPort(port);
+    // Freeing the port comes before closing the database: the process may need a moment more to end.
+    let left = serversOnPort(port);
+    for (let i = 0; i < 150 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = serversOnPort(port);
+    }
     for (const pid of left) process.kill(Number(pid), 'SIGKILL');
     assert.ok(freed, `port ${port} still held: ${s.output()}`);
     assert.deepEqual(left, [], 'no server of this test is left running');
