@@ -61,7 +61,7 @@ function settings(): { get: (k: string) => unknown; set: (k: string, v: unknown)
 async function connect(): Promise<void> {
   const server = ($('server') as HTMLInputElement).value.trim() || location.origin;
   const token = ($('token') as HTMLInputElement).value.trim();
-  const client = { server, token, retries: 1 };
+  const client = { server, token, retries: 1, lang: S.lang };
   say('connect-msg', S.w.busy);
   try {
     const me = await apiRequest<{ unit: string; role: string }>(client, 'GET', '/me');
@@ -84,8 +84,24 @@ async function connect(): Promise<void> {
   } catch (e) {
     S.client = null;
     const status = e instanceof ApiRequestError ? e.status : 0;
+    if (tokenRefused(e)) return;
     say('connect-msg', status === 401 ? S.w.refused : status === 0 ? S.w.unreachable(server) : S.w.error(errorText(e)), 'error');
   }
+}
+
+/**
+ * A token the service no longer takes (revoked, expired): its words — which and whom to ask — where
+ * one connects, and the pane back to that step. True when it was that.
+ */
+function tokenRefused(e: unknown): boolean {
+  if (!(e instanceof ApiRequestError) || e.status !== 401 || (e.code !== 'token_expired' && e.code !== 'token_revoked')) return false;
+  S.client = null;
+  S.role = null;
+  localStorage.removeItem('ledger-sync.token');
+  ($('token') as HTMLInputElement).value = '';
+  say('connect-msg', e.message, 'error');
+  $('connect-msg').scrollIntoView();
+  return true;
 }
 
 async function scan(): Promise<void> {
@@ -187,6 +203,7 @@ async function push(): Promise<void> {
     say('push-msg', out.join('\n'), 'ok');
     await refreshMonth();
   } catch (e) {
+    if (tokenRefused(e)) return say('push-msg', '');
     say('push-msg', e instanceof ApiRequestError && e.code === 'cancelled' ? S.w.cancelled : S.w.error(errorText(e)), 'error');
   } finally {
     show('cancel', false);
@@ -212,6 +229,7 @@ async function writeAnalysis(): Promise<void> {
     await S.book.writeLayouts(layouts);
     say('analysis-msg', S.w.written(layouts.length), 'ok');
   } catch (e) {
+    if (tokenRefused(e)) return say('analysis-msg', '');
     say('analysis-msg', S.w.error(errorText(e)), 'error');
   }
 }
@@ -229,6 +247,7 @@ async function refreshMonth(): Promise<void> {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
     say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
+    if (tokenRefused(e)) return say('month-msg', '');
     say('month-msg', S.w.error(errorText(e)), 'error');
   }
 }
@@ -249,7 +268,7 @@ async function closeMonth(): Promise<void> {
       if (!reason) return;
       await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}), override: reason }));
     } else {
-      say('month-msg', S.w.error(errorText(e)), 'error');
+      if (!tokenRefused(e)) say('month-msg', S.w.error(errorText(e)), 'error');
       return;
     }
   }

@@ -19,7 +19,7 @@ import { nodeFetch } from '../cli/node-fetch';
 import { LEDGERS } from '../shared/ledgers';
 import { nodeHasher } from '../server/node-hasher';
 import { openDb } from '../server/db';
-import { createToken } from '../server/auth';
+import { createToken } from '../server/tokens';
 
 const OUT = path.join(__dirname, 'out');
 const ROOT = path.join(__dirname, '..');

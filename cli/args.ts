@@ -87,11 +87,12 @@ export async function askServer<T>(what: string, exchange: () => Promise<T>): Pr
 }
 
 /** --server and --token, or LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN. */
-export function serverOptions(values: { server?: string; token?: string }): { server: string; token: string; fetch: typeof fetch } {
+export function serverOptions(values: { server?: string; token?: string; lang?: string }): { server: string; token: string; fetch: typeof fetch; lang: Lang } {
   const server = values.server ?? process.env.LEDGER_SYNC_SERVER;
   const token = values.token ?? process.env.LEDGER_SYNC_TOKEN;
   if (!server) throw new UsageError({ zh: '缺少 --server 服务器地址（或环境变量 LEDGER_SYNC_SERVER）', en: '--server URL (or LEDGER_SYNC_SERVER) is required' });
   if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError({ zh: `--server 应为 http(s) 地址，而不是“${server}”`, en: `--server must be an http(s) URL, got "${server}"` });
   if (!token) throw new UsageError({ zh: '缺少 --token 令牌（或环境变量 LEDGER_SYNC_TOKEN）', en: '--token (or LEDGER_SYNC_TOKEN) is required' });
-  return { server, token, fetch: nodeFetch };
+  // The service answers refusals (an expired token, a closed month) in the session's language.
+  return { server, token, fetch: nodeFetch, lang: values.lang === 'en' ? 'en' : 'zh' };
 }

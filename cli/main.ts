@@ -20,7 +20,9 @@ export const USAGE = `Usage:
   ledger-sync audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]
   ledger-sync manifest --origin https://host [--out manifest.prod.xml]
   ledger-sync serve [--port N] [--host ADDR] [--db URL] [--http] [--reference FILE] [--lang zh|en]
-  ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--db URL]
+  ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--label TEXT] [--expires-in 90d|never] [--db URL] [--json]
+  ledger-sync token list [--unit CODE] [--db URL] [--json]
+  ledger-sync token revoke <id> [--db URL] [--json]
   ledger-sync push <book> --server URL --token T --period YYYY-MM [--year YYYY] [--json] [--map FILE]
 
 <book> is any workbook: .xlsx, .xlsm, .xls, .et, .ods or .csv. --map FILE: corrections of how its

@@ -10,7 +10,8 @@ import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
 import { API_PREFIX, MAX_CHUNK_BYTES, PeriodChangeSchema, PushOpenSchema, Role, jsonBodyProblem } from '../shared/api';
 import { Db } from './db';
-import { authenticate, createToken, requireRole } from './auth';
+import { authenticate, requireRole } from './auth';
+import { createToken, listTokens, revokeToken } from './tokens';
 import { addressLimiter, DEFAULT_RATE_LIMITS, RateLimits, SignInThrottle, tokenLimiter } from './rate-limits';
 import { HttpError, badRequest, errorHandler, fromZod } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
@@ -52,6 +53,8 @@ const TokenCreateSchema = z.strictObject({
   unit_name: z.string().max(255).optional(),
   role: z.enum(['clerk', 'reviewer', 'admin']),
   label: z.string().max(255).optional(),
+  /** `90d` (the default), `12w`, `6m`, `1y`; `never` for admin tokens only. */
+  expires_in: z.string().max(16).optional(),
 });
 
 /** The reconciler of an app made by createApp: its runs must settle before the database closes. */
@@ -227,11 +230,30 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
     },
     {
       method: 'post', path: '/tokens', role: 'admin', summary: 'Create a unit (if new) and a token; the token is shown once', body: TokenCreateSchema,
-      responses: { 201: '{token, unit, role}', 400: 'bad payload', 403: 'not an admin' },
+      responses: { 201: '{token, id, unit, role, expires_at}', 400: 'bad payload', 403: 'not an admin' },
       handler: async (req, res) => {
         const p = TokenCreateSchema.safeParse(req.body);
         if (!p.success) throw fromZod(p.error.issues);
-        res.status(201).json(await createToken(db, { unit: p.data.unit, unitName: p.data.unit_name, role: p.data.role, label: p.data.label }, req.auth));
+        res.status(201).json(await createToken(db, { unit: p.data.unit, unitName: p.data.unit_name, role: p.data.role, label: p.data.label, expiresIn: p.data.expires_in }, req.auth));
+      },
+    },
+    {
+      method: 'get', path: '/tokens', role: 'admin', summary: 'Every token (or one unit’s): id, unit, role, label, created, last used, expires, revoked — never the token itself',
+      query: { unit: 'unit code' },
+      responses: { 200: '{tokens: [{id, unit, role, label, created_at, last_used_at, expires_at, revoked_at, state}]}', 403: 'not an admin', 404: 'no such unit' },
+      handler: async (req, res) => {
+        const unit = req.query.unit;
+        if (unit !== undefined && typeof unit !== 'string') throw badRequest('unit: a unit code', 'unit');
+        res.json({ tokens: await listTokens(db, unit) });
+      },
+    },
+    {
+      method: 'post', path: '/tokens/:id/revoke', role: 'admin', summary: 'Revoke a token at once (it is refused with 401 from then on)',
+      responses: { 200: 'the token as listed, revoked', 400: 'bad id', 403: 'not an admin', 404: 'no such token' },
+      handler: async (req, res) => {
+        const id = Number(req.params.id);
+        if (!Number.isInteger(id) || id < 1) throw badRequest('id: a token id (ledger-sync token list)', 'id');
+        res.json(await revokeToken(db, id, req.auth));
       },
     },
   ];

@@ -1,10 +1,9 @@
 /** Bearer tokens (stored only as SHA-256 hashes), roles, and which unit a request may see. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { Op } from 'sequelize';
 import { Role, ROLES } from '../shared/api';
 import { Db } from './db';
-import { HttpError, notFound } from './http-errors';
+import { HttpError, notFound, requestLang } from './http-errors';
 import type { SignInThrottle } from './rate-limits';
 
 export interface Auth {
@@ -35,17 +34,53 @@ const RANK: Record<Role, number> = { clerk: 0, reviewer: 1, admin: 2 };
 /** Reviewers (and admins) read every unit. */
 export const readsAllUnits = (auth: Auth): boolean => RANK[auth.role] >= RANK.reviewer;
 
+const USE_WRITE_INTERVAL_MS = 60_000;
+
+/** Writes a token's last use, at most once a minute per token (lastWritten: this service's own writes). */
+function noteUse(db: Db, lastWritten: Map<number, number>, tokenId: number, stored: Date | null, now: Date): void {
+  const last = Math.max(lastWritten.get(tokenId) ?? 0, stored ? new Date(stored).getTime() : 0);
+  if (now.getTime() - last < USE_WRITE_INTERVAL_MS) return;
+  lastWritten.set(tokenId, now.getTime());
+  if (lastWritten.size > 100_000) lastWritten.clear();
+  // Not awaited: the request does not wait for a bookkeeping write, and its failure is no refusal.
+  void db.write((t) => db.models.Token.update({ last_used_at: now }, { where: { id: tokenId }, transaction: t })).catch(() => undefined);
+}
+
+/** A moment as the clerk's clock shows it in China (the service's zone may be UTC): `2026-03-01 09:30`. */
+function localTime(d: Date | string): string {
+  const t = new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+}
+
 /** Looks the bearer token up; every refusal is counted against the caller's address by `throttle`. */
 export function authenticate(db: Db, throttle: SignInThrottle) {
+  const lastWritten = new Map<number, number>();
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';
     // The scheme is case-insensitive (RFC 9110); the budget is the token's, however it is spelt (rate-limits.ts).
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (!m) return throttle.failed(req, new HttpError(401, 'unauthorized', 'missing token: send "Authorization: Bearer <token>"'));
-    const row = await db.models.Token.findOne({ where: { token_hash: hashToken(m[1]!), revoked_at: { [Op.is]: null } } });
+    const row = await db.models.Token.findOne({ where: { token_hash: hashToken(m[1]!) } });
     if (!row) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: unknown or revoked'));
+    const zh = requestLang(req) === 'zh';
+    const now = new Date();
+    if (row.revoked_at) {
+      const when = localTime(row.revoked_at);
+      await audit(db, { unitId: row.unit_id, action: 'token_refused', details: { token_id: row.id, why: 'revoked' } }).catch(() => undefined);
+      return throttle.failed(req, new HttpError(401, 'token_revoked', zh
+        ? `此令牌已于 ${when} 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌`
+        : `this token was revoked on ${when} and no longer works: ask the administrator who runs ledger-sync for your unit for a new one`));
+    }
+    if (row.expires_at && new Date(row.expires_at).getTime() <= now.getTime()) {
+      const when = localTime(row.expires_at);
+      await audit(db, { unitId: row.unit_id, action: 'token_refused', details: { token_id: row.id, why: 'expired' } }).catch(() => undefined);
+      return throttle.failed(req, new HttpError(401, 'token_expired', zh
+        ? `此令牌已于 ${when} 过期：请向本单位负责 ledger-sync 的管理员申请新令牌`
+        : `this token expired on ${when}: ask the administrator who runs ledger-sync for your unit for a new one`));
+    }
     const unit = await db.models.Unit.findByPk(row.unit_id);
     if (!unit) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: its unit no longer exists'));
+    noteUse(db, lastWritten, row.id, row.last_used_at, now);
     req.auth = {
       tokenId: row.id,
       unitId: unit.id,
@@ -94,28 +129,4 @@ export async function audit(
     },
     { transaction },
   );
-}
-
-const UNIT_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** Creates the unit if new, and a token for it; returns the token, which is shown only this once. */
-export async function createToken(
-  db: Db,
-  opts: { unit: string; unitName?: string; role: string; label?: string },
-  by?: Auth,
-): Promise<{ token: string; unit: string; role: Role }> {
-  if (!UNIT_CODE_RE.test(opts.unit)) throw new HttpError(400, 'bad_request', 'unit: 1–64 letters, digits, "_", "-" or "."', 'unit');
-  if (!(ROLES as readonly string[]).includes(opts.role)) throw new HttpError(400, 'bad_request', `role: one of ${ROLES.join(', ')}`, 'role');
-  const token = newToken();
-  await db.write(async (t) => {
-    let unit = await db.models.Unit.findOne({ where: { code: opts.unit }, transaction: t });
-    if (!unit) unit = await db.models.Unit.create({ code: opts.unit, name: opts.unitName ?? null, created_at: new Date() }, { transaction: t });
-    else if (opts.unitName && unit.name !== opts.unitName) await unit.update({ name: opts.unitName }, { transaction: t });
-    const row = await db.models.Token.create(
-      { unit_id: unit.id, role: opts.role, token_hash: hashToken(token), label: opts.label ?? null, created_at: new Date(), revoked_at: null },
-      { transaction: t },
-    );
-    await audit(db, { auth: by, unitId: unit.id, action: 'token_create', details: { token_id: row.id, unit: unit.code, role: opts.role, label: opts.label ?? null } }, t);
-  });
-  return { token, unit: opts.unit, role: opts.role as Role };
 }

@@ -16,6 +16,8 @@ export class Token extends Model<InferAttributes<Token>, InferCreationAttributes
   declare label: string | null;
   declare created_at: Date;
   declare revoked_at: Date | null;
+  declare expires_at: Date | null;
+  declare last_used_at: Date | null;
 }
 
 export class Push extends Model<InferAttributes<Push>, InferCreationAttributes<Push>> {
@@ -164,7 +166,7 @@ export function defineModels(sequelize: Sequelize): Models {
   const Reconciliation = class extends ReconciliationModel {};
   Unit.init({ id: serial, code: str(64), name: str(255, true), created_at: date() }, opts(sequelize, 'units'));
   Token.init(
-    { id: serial, unit_id: int(), role: str(16), token_hash: str(64), label: str(255, true), created_at: date(), revoked_at: date(true) },
+    { id: serial, unit_id: int(), role: str(16), token_hash: str(64), label: str(255, true), created_at: date(), revoked_at: date(true), expires_at: date(true), last_used_at: date(true) },
     opts(sequelize, 'tokens'),
   );
   Push.init(

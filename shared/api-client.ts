@@ -21,6 +21,8 @@ export interface ClientOptions {
   /** Retries of one request on 429, 503 and a lost connection, waiting as the server says. */
   retries?: number;
   signal?: AbortSignal;
+  /** The language the service answers refusals in (Accept-Language), the session's. */
+  lang?: 'zh' | 'en';
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -40,7 +42,11 @@ export async function apiRequest<T>(c: ClientOptions, method: string, path: stri
     try {
       res = await f(c.server.replace(/\/+$/, '') + API_PREFIX + path, {
         method,
-        headers: { Authorization: `Bearer ${c.token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Authorization: `Bearer ${c.token}`,
+          ...(c.lang ? { 'Accept-Language': c.lang === 'zh' ? 'zh-CN' : 'en' } : {}),
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         body,
         signal: c.signal,
       });

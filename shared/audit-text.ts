@@ -13,6 +13,8 @@ const ACTION: Record<string, [string, string]> = {
   close: ['结账', 'close'],
   reopen: ['重新打开', 'reopen'],
   token_create: ['创建令牌', 'token created'],
+  token_revoke: ['吊销令牌', 'token revoked'],
+  token_refused: ['拒绝令牌', 'token refused'],
 };
 
 const ROLE: Record<string, [string, string]> = { clerk: ['经办人员', 'clerk'], reviewer: ['复核人员', 'reviewer'], admin: ['管理员', 'administrator'] };
@@ -42,6 +44,8 @@ const DETAIL: Record<string, [string, string]> = {
   token_id: ['令牌编号', 'token id'],
   content_hash: ['内容摘要', 'content hash'],
   findings: ['发现', 'findings'],
+  expires_at: ['到期', 'expires'],
+  why: ['原因', 'why'],
 };
 /** Ids a person never needs in a sentence: the push's own uuid and the per-kind snapshot map. */
 const LEFT_OUT = new Set(['push_id', 'snapshots']);
@@ -56,6 +60,7 @@ function detailValue(key: string, v: unknown, lang: Lang): string {
     return zh ? `错误 ${s.error ?? 0}，警告 ${s.warning ?? 0}，提示 ${s.info ?? 0}` : `${s.error ?? 0} errors, ${s.warning ?? 0} warnings, ${s.info ?? 0} info`;
   }
   if (key === 'role' && typeof v === 'string') return roleText(v, lang);
+  if (key === 'why' && (v === 'expired' || v === 'revoked')) return zh ? (v === 'expired' ? '已过期' : '已吊销') : v;
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -15,6 +15,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { readAllSheets } from '../shared/workbook';
 import { readWorkbookFile } from '../cli/read-workbook';
 import { TestService, testService } from './support/service';
+import { createToken, revokeToken } from '../server/tokens';
 import { rawXlsx } from './support/raw-xlsx';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
@@ -184,6 +185,28 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
       const summary = await p.textContent('#findings-summary') ?? '';
       assert.match(summary, new RegExp(`^${cliSays.summary.error} 个错误`));
       await p.screenshot({ path: path.join(SHOTS, 'form-3-excel-2019-merges-from-file.png'), fullPage: true });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a token revoked while connected: the service’s words (which, whom to ask) where one connects, and the token gone', async () => {
+    const made = await createToken(s.db, { unit: 'A', role: 'clerk', label: '将被吊销' });
+    const p = await panePage();
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', made.token);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#connect-msg.ok');
+      await revokeToken(s.db, made.id);
+      await p.fill('#period', '2024-07');
+      await p.dispatchEvent('#period', 'change');
+      await p.waitForFunction(() => /被吊销/.test(document.getElementById('connect-msg')!.textContent ?? ''));
+      assert.match(await p.textContent('#connect-msg') ?? '', /^此令牌已于 .* 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌$/);
+      assert.equal(await p.inputValue('#token'), '');
+      assert.equal(await p.evaluate(() => localStorage.getItem('ledger-sync.token')), null);
+      await p.screenshot({ path: path.join(SHOTS, '0-token-revoked.png'), fullPage: true });
     } finally {
       await p.close();
     }

@@ -16,7 +16,7 @@ describe('an audit event in words (the audit sheet and the workbench)', () => {
     });
   }
   it('names every action the service writes, in both languages', () => {
-    for (const a of ['push_open', 'push_unchanged', 'commit', 'reconcile', 'close', 'reopen', 'token_create']) {
+    for (const a of ['push_open', 'push_unchanged', 'commit', 'reconcile', 'close', 'reopen', 'token_create', 'token_revoke', 'token_refused']) {
       assert.doesNotMatch(auditActionText(a, 'zh'), /[a-z]/, a);
       assert.notEqual(auditActionText(a, 'en'), a.includes('_') ? a : '', a);
     }

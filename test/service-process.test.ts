@@ -8,7 +8,7 @@ import { cli } from './support/cli';
 import { pushLedger, ApiRequestError, apiRequest } from '../shared/api-client';
 import { openDb } from '../server/db';
 import { countRows } from '../server/row-store';
-import { createToken } from '../server/auth';
+import { createToken } from '../server/tokens';
 import { DIALECTS, freshDbUrl, testService, purchaseCells, purchasePush } from './support/service';
 import { tmpDir } from './support/xlsx';
 import ExcelJS from 'exceljs';

@@ -15,6 +15,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { openWorkbook } from '../shared/read/workbook-file';
 import { readAllSheets } from '../shared/workbook';
 import { TestService, testService } from './support/service';
+import { createToken, revokeToken } from '../server/tokens';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
 
@@ -85,6 +86,30 @@ describe('the web workbench in Chromium, against the service', function () {
     await page.waitForSelector('#sign-in-msg.ok');
     assert.match(await page.textContent('#sign-in-msg') ?? '', /已登录：单位 A，经办人员/);
     assert.equal(await page.isHidden('#review-section'), true, 'a clerk sees no board');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('a token revoked while signed in: the service’s words (which, whom to ask) and back to sign-in', async () => {
+    const made = await createToken(s.db, { unit: 'A', role: 'clerk', label: '将被吊销' });
+    const { page, errors } = await benchPage();
+    await page.waitForSelector('#app:not([hidden])');
+    await page.fill('#token', made.token);
+    await page.click('#sign-in-btn');
+    await page.waitForSelector('#sign-in-msg.ok');
+    await revokeToken(s.db, made.id);
+    // The month's state is asked again when the month changes (the field shows once a workbook is read).
+    await page.evaluate(() => {
+      const p = document.getElementById('period') as HTMLInputElement;
+      p.value = '2024-07';
+      p.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => /被吊销/.test(document.getElementById('sign-in-msg')!.textContent ?? ''));
+    assert.match(await page.textContent('#sign-in-msg') ?? '', /^此令牌已于 .* 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌$/);
+    assert.equal(await page.inputValue('#token'), '');
+    assert.equal(await page.isHidden('#sign-out-btn'), true);
+    assert.equal(await page.evaluate(() => localStorage.getItem('ledger-sync.token')), null);
+    await shot(page, '1b-token-revoked');
     assert.deepEqual(errors, []);
     await page.context().close();
   });

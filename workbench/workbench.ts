@@ -105,7 +105,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 // ---- signing in -------------------------------------------------------------------------------
 
 async function signIn(token: string, quiet = false): Promise<void> {
-  const client: ClientOptions = { server: location.origin, token, retries: 1 };
+  const client: ClientOptions = { server: location.origin, token, retries: 1, lang };
   if (!quiet) say('sign-in-msg', w.busy);
   try {
     const me = await apiRequest<{ unit: string; role: string }>(client, 'GET', '/me');
@@ -123,10 +123,23 @@ async function signIn(token: string, quiet = false): Promise<void> {
   } catch (e) {
     S.client = null;
     const status = e instanceof ApiRequestError ? e.status : 0;
+    if (tokenRefused(e)) return updateButtons();
     if (status === 401) localStorage.removeItem(TOKEN_KEY);
     say('sign-in-msg', status === 401 ? w.refused : status === 0 ? w.unreachable(location.origin) : w.error(errorText(e)), 'error');
     updateButtons();
   }
+}
+
+/**
+ * A token the service no longer takes (revoked, expired): signed out, and the service's words —
+ * which it is and whom to ask — where one signs in. True when it was that.
+ */
+function tokenRefused(e: unknown): boolean {
+  if (!(e instanceof ApiRequestError) || e.status !== 401 || (e.code !== 'token_expired' && e.code !== 'token_revoked')) return false;
+  signOut();
+  say('sign-in-msg', e.message, 'error');
+  $('sign-in-msg').scrollIntoView();
+  return true;
 }
 
 function signOut(): void {
@@ -256,7 +269,8 @@ async function push(): Promise<void> {
     say('push-msg', `${w.pushDone}\n${out.join('\n')}`, 'ok');
   } catch (e) {
     say('push-msg', e instanceof ApiRequestError && e.code === 'cancelled' ? w.cancelled : w.error(errorText(e)), 'error');
-    if (e instanceof ApiRequestError && e.status === 401) signOut();
+    if (tokenRefused(e)) say('push-msg', '');
+    else if (e instanceof ApiRequestError && e.status === 401) signOut();
   } finally {
     show('cancel', false);
     S.abort = null;
@@ -284,7 +298,7 @@ async function refreshMonth(): Promise<void> {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}`);
     say('month-msg', `${w.month}${lang === 'zh' ? '：' : ': '}${s.unit} ${period} ${s.status === 'closed' ? w.closed(s.changed_by ?? '', s.changed_at ? localTimestamp(new Date(s.changed_at)) : '') : w.open} · ${w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
-    say('month-msg', w.error(errorText(e)), 'error');
+    if (!tokenRefused(e)) say('month-msg', w.error(errorText(e)), 'error');
   }
 }
 
@@ -340,7 +354,7 @@ async function refreshBoard(): Promise<void> {
     }
     await refreshAudit(period);
   } catch (e) {
-    say('board-msg', w.error(errorText(e)), 'error');
+    if (!tokenRefused(e)) say('board-msg', w.error(errorText(e)), 'error');
   }
 }
 
@@ -395,7 +409,7 @@ async function changeMonth(unit: string, period: string, action: 'close' | 'reop
     await apiRequest(S.client!, 'POST', `/periods/${period}/${action}`, JSON.stringify(body));
     say('board-msg', action === 'close' ? w.closedOk(unit, period) : w.reopenedOk(unit, period), 'ok');
   } catch (e) {
-    say('board-msg', w.error(errorText(e)), 'error');
+    if (!tokenRefused(e)) say('board-msg', w.error(errorText(e)), 'error');
   }
   await refreshBoard();
   await refreshMonth();
@@ -414,7 +428,7 @@ async function report(): Promise<void> {
     download(r.bytes, r.name, XLSX_TYPE);
     say('board-msg', w.analysisWrittenFile(r.name, r.sheets ?? 0, r.charts ?? 0), 'ok');
   } catch (e) {
-    say('board-msg', w.error(errorText(e)), 'error');
+    if (!tokenRefused(e)) say('board-msg', w.error(errorText(e)), 'error');
   }
 }
 

@@ -7,7 +7,7 @@ import { Sequelize } from 'sequelize';
 import pino from 'pino';
 import { openDb, Db } from '../../server/db';
 import { createApp, AppSettings, reconcilerOf } from '../../server/app';
-import { createToken } from '../../server/auth';
+import { createToken } from '../../server/tokens';
 import { tmpDir } from './xlsx';
 import { Cell } from '../../shared/workbook';
 import assert from 'node:assert/strict';
