@@ -9,6 +9,7 @@ import { runReport } from './report-command';
 import { runAudit, runClose, runDiff } from './month-end-commands';
 import { runManifest } from './manifest-command';
 import { runServe, runToken } from './server-commands';
+import { runBackup, runDb, runRestore } from './db-commands';
 
 export const USAGE = `Usage:
   ledger-sync check <book> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--map FILE]
@@ -23,6 +24,9 @@ export const USAGE = `Usage:
   ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--label TEXT] [--expires-in 90d|never] [--db URL] [--json]
   ledger-sync token list [--unit CODE] [--db URL] [--json]
   ledger-sync token revoke <id> [--db URL] [--json]
+  ledger-sync backup --out FILE [--db URL] [--force] [--json]
+  ledger-sync restore FILE [--db URL] [--force] [--json]
+  ledger-sync db copy --from URL --to URL [--unit CODE] [--json]
   ledger-sync push <book> --server URL --token T --period YYYY-MM [--year YYYY] [--json] [--map FILE]
 
 <book> is any workbook: .xlsx, .xlsm, .xls, .et, .ods or .csv. --map FILE: corrections of how its
@@ -90,6 +94,12 @@ export async function main(argv: string[], outerIo: Io = stdio): Promise<number>
         return await runServe(rest, io);
       case 'token':
         return await runToken(rest, io);
+      case 'backup':
+        return await runBackup(rest, io);
+      case 'restore':
+        return await runRestore(rest, io);
+      case 'db':
+        return await runDb(rest, io);
       case undefined:
       case 'help':
       case '--help':
