@@ -267,10 +267,14 @@ describe('db copy, backup and restore', function () {
       assert.deepEqual(await counts(src.url), srcCounts);
       assert.deepEqual(await counts(other.url), otherCounts);
       assert.ok(!existsSync(`${file}.partial`));
-      // --force replaces everything the target held with the backup's.
+      // --force replaces everything the target held with the backup's; the restored service answers as the original.
       const forced = await cli('restore', file, '--db', other.url, '--force');
       assert.equal(forced.code, 0, forced.err);
       assert.deepEqual(await counts(other.url), srcCounts);
+      assert.deepEqual(await answers(other.url, src.tokens.reviewer), await answers(src.url, src.tokens.reviewer));
+      const into = await cli('restore', file, '--db', target.url, '--json');
+      assert.equal(JSON.parse(into.out).integrity, 'ok');
+      assert.deepEqual(await answers(target.url, src.tokens.reviewer), await answers(src.url, src.tokens.reviewer));
     } finally {
       await src.drop();
       await other.drop();
