@@ -76,7 +76,18 @@ function convert(v: unknown, type: string): unknown {
 
 async function* pages(db: Db, table: string, t: Transaction, where = '', params: Record<string, unknown> = {}): AsyncGenerator<Row[]> {
   const size = table === 'push_chunks' ? 20 : 2000;
-  const order = ORDER[table] ?? 'id';
+  const order = ORDER[table];
+  if (order === undefined) {
+    // By id from the last one seen: each page costs the same, however far into the table.
+    for (let after = -1; ; ) {
+      const cond = `${where ? `${where} AND` : ' WHERE'} id > :after`;
+      const rows = await db.sequelize.query<Row>(`SELECT * FROM ${q(table)}${cond} ORDER BY id LIMIT ${size}`, { type: QueryTypes.SELECT, transaction: t, replacements: { ...params, after } });
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < size) return;
+      after = Number(rows[rows.length - 1]!.id);
+    }
+  }
   for (let offset = 0; ; offset += size) {
     const rows = await db.sequelize.query<Row>(`SELECT * FROM ${q(table)}${where} ORDER BY ${order} LIMIT ${size} OFFSET ${offset}`, { type: QueryTypes.SELECT, transaction: t, replacements: params });
     if (rows.length === 0) return;
@@ -265,7 +276,7 @@ export async function copyUnit(from: Db, to: Db, code: string): Promise<CopyRepo
       const snapIds = [...ids.snapshot.keys()];
       const recIds = [...ids.reconciliation.keys()];
       if (snapIds.length + recIds.length > 0) {
-        const where = ` WHERE ${snapIds.length ? 'snapshot_id IN (:snaps)' : '1 = 0'} OR ${recIds.length ? 'reconciliation_id IN (:recs)' : '1 = 0'}`;
+        const where = ` WHERE (${snapIds.length ? 'snapshot_id IN (:snaps)' : '1 = 0'} OR ${recIds.length ? 'reconciliation_id IN (:recs)' : '1 = 0'})`;
         for await (const rows of pages(from, 'findings', rt, where, { snaps: snapIds.length ? snapIds : [0], recs: recIds.length ? recIds : [0] })) {
           await qi.bulkInsert('findings', rows.map(({ id: _old, ...r }) => put('findings', {
             ...r,
