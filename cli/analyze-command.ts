@@ -1,5 +1,6 @@
 /** `ledger-sync analyze`: validate, reconcile and analyse in-process, as the service does. */
 import path from 'node:path';
+import { promises as fs } from 'node:fs';
 import { runBookMonth } from '../shared/month-run';
 import { readAllSheets } from '../shared/workbook';
 import { TABLE_KEYS } from '../shared/analysis';
@@ -24,13 +25,17 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     lang: { type: 'string' },
     'unit-name': { type: 'string' },
     reference: { type: 'string' },
+    'in-place': { type: 'boolean' },
     ...MAP_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError({ zh: 'analyze 需要且只需要一个工作簿：ledger-sync analyze <工作簿> [--out 输出.xlsx] [--json]', en: 'analyze takes one workbook: ledger-sync analyze <book> [--out out.xlsx] [--json]' });
   const file = positionals[0]!;
   const lang = langOption(values.lang);
-  if (values.out !== undefined && path.resolve(values.out) === path.resolve(file)) {
-    throw new UsageError({ zh: '--out 必须是一个新文件，不能是输入的工作簿本身', en: '--out must be a new file, not the input workbook' });
+  // --in-place: the analysis into the input itself, the original kept beside it as <name>.bak.
+  if (values['in-place']) values.out ??= file;
+  const inPlace = values.out !== undefined && path.resolve(values.out) === path.resolve(file);
+  if (inPlace && !values['in-place']) {
+    throw new UsageError({ zh: '--out 不能是输入的工作簿本身：请换一个文件名，或加 --in-place 写回原文件（原文件另存为 .bak）', en: '--out must not be the input workbook: name another file, or add --in-place to write into it (the original is kept as .bak)' });
   }
   const { book, grids } = await readWorkbookSheets(file, lang);
   if (values.out !== undefined) outNameFits(book.format, values.out, lang);
@@ -51,9 +56,12 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     // Another format becomes a new .xlsx: its sheets as read, then the analysis sheets.
     const { ledgerSheetsXlsx } = require('../shared/write/ledger-sheets') as typeof import('../shared/write/ledger-sheets');
     const base = book.format === 'xlsx' || book.format === 'xlsm' ? book.bytes : ledgerSheetsXlsx(await readAllSheets({ sheetNames: async () => book.sheets.map((s) => s.name), readSheet: (n) => book.readSheet(n) }));
-    await writeFileAtomically(values.out, await writeAnalysisSheets(base, layouts));
+    const written = await writeAnalysisSheets(base, layouts);
+    // In place: the original copied to .bak first, then the new file (written beside it) renamed over it.
+    if (inPlace) await fs.copyFile(file, `${file}.bak`);
+    await writeFileAtomically(values.out, written);
     const charts = layouts.filter((l) => l.chart).length;
-    wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts\n`;
+    wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表${inPlace ? `；原文件另存为 ${file}.bak` : ''}\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts${inPlace ? `; the original kept as ${file}.bak` : ''}\n`;
   }
   if (values.json) {
     const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));

@@ -18,11 +18,21 @@ export class UsageError extends Error {
   }
 }
 
-/** The session's language from the command line, before (or when) its options fail to parse. */
-export function sessionLang(argv: readonly string[]): Lang {
+/**
+ * The session's language: `--lang`, else the locale (LC_ALL, LC_MESSAGES, LANG: `en_US.UTF-8` is
+ * English), else Chinese — also before (or when) the options fail to parse.
+ */
+export function sessionLang(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Lang {
   const i = argv.indexOf('--lang');
   const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
-  return v === 'en' ? 'en' : 'zh';
+  if (v === 'en' || v === 'zh') return v;
+  return localeLang(env);
+}
+
+/** The first locale variable that is set decides, as for any POSIX program; Chinese unless it says English. */
+export function localeLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en([_.@-]|$)/i.test(locale) ? 'en' : 'zh';
 }
 
 /** Node's option-parser refusals, said in both languages. */
@@ -56,7 +66,7 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 }
 
 export function langOption(v: string | undefined): Lang {
-  const lang = v ?? 'zh';
+  const lang = v ?? localeLang();
   if (lang !== 'zh' && lang !== 'en') throw new UsageError({ zh: `--lang 只能是 zh 或 en，而不是“${lang}”`, en: `--lang must be zh or en, got "${lang}"` });
   return lang;
 }

@@ -10,36 +10,9 @@ import { runAudit, runClose, runDiff } from './month-end-commands';
 import { runManifest } from './manifest-command';
 import { runServe, runToken } from './server-commands';
 import { runBackup, runDb, runRestore } from './db-commands';
+import { commandUsage, usageText } from './usage';
 
-export const USAGE = `Usage:
-  ledger-sync check <book> [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--map FILE]
-  ledger-sync analyze <book> [--out out.xlsx] [--json] [--as-of YYYY-MM] [--year YYYY] [--lang zh|en] [--unit-name NAME] [--map FILE]
-  ledger-sync report --server URL --token T --period YYYY-MM [--unit CODE] [--out out.xlsx] [--json] [--lang zh|en]
-  ledger-sync close --server URL --token T --period YYYY-MM [--unit CODE] [--override REASON]
-  ledger-sync reopen --server URL --token T --period YYYY-MM [--unit CODE] --reason REASON
-  ledger-sync diff --server URL --token T --period YYYY-MM [--kind K] [--unit CODE] [--out out.xlsx] [--json]
-  ledger-sync audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]
-  ledger-sync manifest --origin https://host [--out manifest.prod.xml]
-  ledger-sync serve [--port N] [--host ADDR] [--db URL] [--http] [--reference FILE] [--lang zh|en]
-  ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--label TEXT] [--expires-in 90d|never] [--db URL] [--json]
-  ledger-sync token list [--unit CODE] [--db URL] [--json]
-  ledger-sync token revoke <id> [--db URL] [--json]
-  ledger-sync backup --out FILE [--db URL] [--force] [--json]
-  ledger-sync restore FILE [--db URL] [--force] [--json]
-  ledger-sync db copy --from URL --to URL [--unit CODE] [--json]
-  ledger-sync push <book> --server URL --token T --period YYYY-MM [--year YYYY] [--json] [--map FILE]
-
-<book> is any workbook: .xlsx, .xlsm, .xls, .et, .ods or .csv. --map FILE: corrections of how its
-sheets are read ({"sheets": {"<sheet>": {"kind": "purchase", "header_row": 3, "columns": {"date": "I"}}}}),
-over those the task pane saved in the workbook.
-check, analyze, push and serve take --reference file.json (or LEDGER_SYNC_REFERENCE): the
-deployment's reference data over the defaults (docs/reference-data.md).
---server and --token also come from LEDGER_SYNC_SERVER and LEDGER_SYNC_TOKEN; --db from DATABASE_URL
-(default sqlite:data/ledger-sync.sqlite).
-serve listens on 127.0.0.1 (this computer only) unless --host (or HOST) says otherwise: --host 0.0.0.0
-lets the unit's other computers in (open the port in the firewall); --port (or PORT) defaults to 3000.
-Rate limits: LEDGER_SYNC_RATE_PER_ADDRESS, LEDGER_SYNC_RATE_PER_TOKEN, LEDGER_SYNC_AUTH_FAILURES (README).
-Exit codes: 0 no error-level finding, 1 errors found, 2 cannot run.`;
+export { usageText } from './usage';
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY };
 
@@ -71,6 +44,12 @@ export async function main(argv: string[], outerIo: Io = stdio): Promise<number>
   const io = terminalIo(outerIo);
   try {
     const [command, ...rest] = argv;
+    // `<command> --help` (or -h) anywhere after the command: that command's usage, exit 0.
+    const help = command !== undefined && (rest.includes('--help') || rest.includes('-h')) ? commandUsage(command, sessionLang(argv)) : undefined;
+    if (help !== undefined) {
+      io.out(help);
+      return 0;
+    }
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
@@ -104,7 +83,7 @@ export async function main(argv: string[], outerIo: Io = stdio): Promise<number>
       case 'help':
       case '--help':
       case '-h':
-        io.out(USAGE + '\n');
+        io.out(usageText(sessionLang(argv)));
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError({ zh: `未知的命令“${command}”：运行 ledger-sync --help 查看用法`, en: `unknown command "${command}"; run "ledger-sync --help"` });

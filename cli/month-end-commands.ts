@@ -11,6 +11,22 @@ import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 const call = <T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> =>
   askServer(what, () => apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body)));
 
+/**
+ * The unit a month-end command is about: --unit, or a clerk's own. A reviewer without --unit is
+ * told the units there are (never answered about the reviewer's own, which holds no ledgers).
+ */
+async function unitOf(c: ClientOptions, unit: string | undefined, command: string, lang: Lang): Promise<string | undefined> {
+  if (unit) return unit;
+  const me = await call<{ unit: string; role: string }>(c, 'who this token is', 'GET', '/me');
+  if (me.role === 'clerk') return undefined;
+  const { units } = await call<{ units: { code: string; name: string | null }[] }>(c, 'units', 'GET', '/units');
+  const list = units.map((u) => (u.name ? `${u.code} ${u.name}` : u.code)).join(lang === 'zh' ? '、' : ', ');
+  throw new UsageError({
+    zh: `复核人员请用 --unit 指定单位（ledger-sync ${command} … --unit 单位代码）；现有单位：${list}`,
+    en: `a reviewer names the unit with --unit (ledger-sync ${command} … --unit CODE); the units are: ${list}`,
+  });
+}
+
 function stateLine(s: PeriodStateResponse, lang: Lang): string {
   const f = s.findings_summary;
   if (lang === 'zh') {
@@ -39,7 +55,8 @@ export async function runClose(args: string[], io: Io, reopen = false): Promise<
   if (reopen && values.override !== undefined) throw new UsageError('reopen takes --reason, not --override');
   if (!reopen && values.reason !== undefined) throw new UsageError('close takes --override REASON to close despite errors; --reason is for reopen');
   if (reopen && !values.reason) throw new UsageError('reopen needs --reason "why the month is opened again"');
-  const body = { ...(values.unit ? { unit: values.unit } : {}), ...(values.override !== undefined ? { override: values.override } : {}), ...(values.reason !== undefined ? { reason: values.reason } : {}) };
+  const unit = await unitOf(c, values.unit, name, lang);
+  const body = { ...(unit ? { unit } : {}), ...(values.override !== undefined ? { override: values.override } : {}), ...(values.reason !== undefined ? { reason: values.reason } : {}) };
   const s = await call<PeriodStateResponse>(c, `${name} of ${period}`, 'POST', `/periods/${period}/${name}`, body);
   io.out(values.json ? JSON.stringify(s, null, 2) + '\n' : stateLine(s, lang));
   return 0;
@@ -60,7 +77,8 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
   const c = serverOptions(values);
   const lang = langOption(values.lang);
   if (values.kind !== undefined && !(LEDGER_KINDS as readonly string[]).includes(values.kind)) throw new UsageError(`--kind must be one of ${LEDGER_KINDS.join(', ')}, got "${values.kind}"`);
-  const q = new URLSearchParams({ ...(values.kind ? { kind: values.kind } : {}), ...(values.unit ? { unit: values.unit } : {}) });
+  const unit = await unitOf(c, values.unit, 'diff', lang);
+  const q = new URLSearchParams({ ...(values.kind ? { kind: values.kind } : {}), ...(unit ? { unit } : {}) });
   const d = await call<DiffResponse>(c, `diff of ${period}`, 'GET', `/periods/${period}/diff${q.size ? `?${q}` : ''}`);
   if (values.out !== undefined) {
     await writeFileAtomically(values.out, await writeAnalysisSheets(null, [changesLayout(d, d.unit, lang, localTimestamp(new Date()))]));

@@ -1,0 +1,110 @@
+/** The CLI as a newcomer meets it: help for each command, the locale's language, --in-place, a reviewer's unit. */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import * as XLSX from '@e965/xlsx';
+import { cli } from './support/cli';
+import { tmpDir } from './support/xlsx';
+import { testService } from './support/service';
+
+const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
+const COMMANDS = ['check', 'analyze', 'push', 'report', 'close', 'reopen', 'diff', 'audit', 'manifest', 'serve', 'token', 'backup', 'restore', 'db'];
+
+/** Runs fn with the locale variables set as given, then as they were. */
+async function withLocale<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+}
+
+describe('the CLI for a newcomer', () => {
+  it('`<command> --help` prints that command’s usage and exits 0, for every command, in Chinese or English', async () => {
+    for (const c of COMMANDS) {
+      const zh = await cli(c, '--help');
+      assert.equal(zh.code, 0, `${c}: ${zh.err}`);
+      assert.match(zh.out, new RegExp(`^用法:\\n  ledger-sync ${c} `), c);
+      assert.doesNotMatch(zh.out, /\n {6}[a-z]/, `${c}: the description is in Chinese`);
+      const en = await cli(c, '-h', '--lang', 'en');
+      assert.match(en.out, new RegExp(`^Usage:\\n  ledger-sync ${c} `), c);
+      assert.equal(en.err, '');
+    }
+    const all = await cli('--help');
+    assert.equal(all.code, 0);
+    for (const c of COMMANDS) assert.match(all.out, new RegExp(`ledger-sync ${c} `));
+  });
+
+  it('speaks the locale’s language without --lang (LC_ALL over LC_MESSAGES over LANG), Chinese by default', async () => {
+    const cases: [Record<string, string | undefined>, RegExp][] = [
+      [{ LANG: 'en_US.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, /^ledger-sync: Unknown option '--nope'/],
+      [{ LANG: 'zh_CN.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, /^ledger-sync: 未知的选项“--nope”/],
+      [{ LANG: 'zh_CN.UTF-8', LC_ALL: 'en_GB.UTF-8', LC_MESSAGES: undefined }, /^ledger-sync: Unknown option/],
+      [{ LANG: 'en_US.UTF-8', LC_ALL: undefined, LC_MESSAGES: 'zh_CN.UTF-8' }, /^ledger-sync: 未知的选项/],
+      [{ LANG: 'C.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, /^ledger-sync: 未知的选项/],
+    ];
+    for (const [vars, words] of cases) {
+      const r = await withLocale(vars, () => cli('check', SAMPLE, '--nope'));
+      assert.equal(r.code, 2);
+      assert.match(r.err, words, JSON.stringify(vars));
+    }
+    const usage = await withLocale({ LANG: 'en_US.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, () => cli('--help'));
+    assert.match(usage.out, /^Usage:/);
+    // The results too: a check in an English locale reports in English.
+    const checked = await withLocale({ LANG: 'en_US.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, () => cli('check', SAMPLE));
+    assert.match(checked.out, /errors?, \d+ warnings?/);
+    // --lang wins over the locale.
+    const forced = await withLocale({ LANG: 'en_US.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined }, () => cli('check', SAMPLE, '--nope', '--lang', 'zh'));
+    assert.match(forced.err, /未知的选项/);
+  });
+
+  it('`analyze --out` naming the input is refused; `--in-place` writes into it and keeps the original as .bak', async () => {
+    const dir = tmpDir();
+    const book = path.join(dir, '台账.xlsx');
+    copyFileSync(SAMPLE, book);
+    const refused = await cli('analyze', book, '--out', book);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /^ledger-sync: --out 不能是输入的工作簿本身：.*--in-place/);
+    assert.deepEqual(readFileSync(book), readFileSync(SAMPLE));
+    const r = await cli('analyze', book, '--in-place');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /已写入 .*台账\.xlsx：9 张分析表，6 个图表；原文件另存为 .*台账\.xlsx\.bak/);
+    assert.deepEqual(readFileSync(`${book}.bak`), readFileSync(SAMPLE));
+    const names = XLSX.readFile(book).SheetNames;
+    assert.equal(names.length, XLSX.readFile(SAMPLE).SheetNames.length + 9);
+    // Again in place: still one set of analysis sheets, and .bak is the last original.
+    assert.equal((await cli('analyze', book, '--in-place', '--lang', 'en')).code, 1);
+    assert.equal(XLSX.readFile(book).SheetNames.length, names.length);
+    // A CSV cannot take sheets: written in place it would have to become an .xlsx.
+    const csv = path.join(dir, 'b.csv');
+    writeFileSync(csv, '合同编号,金额\nHT-1,100\n');
+    const csvIn = await cli('analyze', csv, '--in-place');
+    assert.equal(csvIn.code, 2);
+    assert.match(csvIn.err, /--out 必须以 \.xlsx 结尾/);
+  });
+
+  it('a reviewer’s `diff` and `close` without --unit are answered with the units there are; a clerk’s diff is of its own unit', async () => {
+    const s = await testService('sqlite');
+    const listening = http.createServer(s.app).listen(0);
+    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    try {
+      for (const args of [['diff'], ['close'], ['reopen', '--reason', 'x']]) {
+        const r = await cli(...args, '--server', url, '--token', s.tokens.reviewer, '--period', '2024-06');
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.equal(r.err, `ledger-sync: 复核人员请用 --unit 指定单位（ledger-sync ${args[0]} … --unit 单位代码）；现有单位：A 甲单位、ADMIN、B 乙单位、REVIEW\n`);
+      }
+      const mine = await cli('diff', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--json');
+      assert.equal(mine.code, 0, mine.err);
+      assert.equal(JSON.parse(mine.out).unit, 'A');
+      const theirs = await cli('diff', '--server', url, '--token', s.tokens.reviewer, '--period', '2024-06', '--unit', 'B', '--json');
+      assert.equal(JSON.parse(theirs.out).unit, 'B');
+    } finally {
+      listening.close();
+      await s.close();
+    }
+  });
+});
