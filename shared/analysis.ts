@@ -301,12 +301,12 @@ export function analyse(input: AnalysisInput): Analysis {
 
   // forecast — next year's budget suggestion per item.
   {
-    type Item = { code: string | null; name: string | null; byYear: Map<number, number>; prices: number[] };
+    type Item = { code: string | null; name: string | null; byYear: Map<number, number>; prices: number[]; plan: number | null };
     const items = new Map<string, Item>();
     const item = (r: LedgerRow) => {
       const k = itemKey(r);
       let it = items.get(k);
-      if (!it) items.set(k, (it = { code: text(r.values.item_code), name: text(r.values.item_name), byYear: new Map(), prices: [] }));
+      if (!it) items.set(k, (it = { code: text(r.values.item_code), name: text(r.values.item_name), byYear: new Map(), prices: [], plan: null }));
       return it;
     };
     for (const p of purchases) {
@@ -317,7 +317,10 @@ export function analyse(input: AnalysisInput): Analysis {
       add(it.byYear, y, amountOf(p));
       if (y === year && number(p.values.unit_price) !== null) it.prices.push(p.values.unit_price as number);
     }
-    for (const [l] of lines) item(l);
+    for (const [l] of lines) {
+      const it = item(l);
+      it.plan = (it.plan ?? 0) + amountOf(l);
+    }
     const lifeOf = (code: string | null) => ref.useful_life_years.find((u) => (code ?? '').startsWith(u.prefix))?.years ?? 6;
     const median = (xs: number[]) => {
       if (xs.length === 0) return null;
@@ -329,7 +332,11 @@ export function analyse(input: AnalysisInput): Analysis {
     const rows = [...items.values()].map((it) => {
       const y2 = it.byYear.get(year - 2) ?? 0;
       const y1 = it.byYear.get(year - 1) ?? 0;
-      const y0 = Math.round(((it.byYear.get(year) ?? 0) * 12) / month);
+      // The year's expected amount: what its plan says, or what was bought if more (or if unplanned).
+      // Never annualised: a purchase is one-off, so January's 365,000 is not 730,000 by June.
+      const executed = it.byYear.get(year) ?? 0;
+      const y0 = it.plan === null ? executed : Math.max(executed, it.plan);
+      const fromPlan = it.plan !== null && it.plan >= executed;
       const points = [[year - 2, y2], [year - 1, y1], [year, y0]].filter(([y]) => it.byYear.has(y!) || y === year) as [number, number][];
       const trend = Math.max(0, Math.round(leastSquaresAt(points, year + 1)));
       const due = (ledgers.asset?.rows ?? []).filter((a) => {
@@ -342,9 +349,12 @@ export function analyse(input: AnalysisInput): Analysis {
       const unit = median(it.prices) ?? median(due.map((a) => Math.round((number(a.values.value) ?? 0) / cardUnits(a)))) ?? 0;
       const replacement = dueUnits * unit;
       const suggested = Math.ceil(Math.max(trend, replacement) / 10_000) * 10_000;
-      return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), dueUnits, money(replacement), money(suggested)];
+      // Which figure gave the suggestion: the asset renewal, the plan (a trend of this year alone is
+      // its expected amount), or the trend over the years there are.
+      const basis = replacement > trend ? 'renewal' : points.length === 1 && fromPlan ? 'plan' : `trend_${points.length}y`;
+      return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), dueUnits, money(replacement), money(suggested), basis];
     });
-    table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount'], rows);
+    table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis'], rows);
   }
 
   return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };

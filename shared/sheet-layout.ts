@@ -213,11 +213,12 @@ const LABELS: Record<string, [string, string]> = {
   sangong: ['三公经费', 'Three public expenses'],
   exec_y_minus_2: ['前年执行', 'Executed Y-2'],
   exec_y_minus_1: ['上年执行', 'Executed Y-1'],
-  exec_y: ['本年执行(年化)', 'Executed Y (annualised)'],
+  exec_y: ['本年预计', 'Expected Y'],
   trend_next: ['趋势预测', 'Trend'],
   assets_due: ['到期资产', 'Assets due'],
   replacement_amount: ['更新金额', 'Replacement'],
   suggested_amount: ['建议预算', 'Suggested budget'],
+  basis: ['依据', 'Basis'],
   change: ['变动', 'Change'],
   key: ['编号', 'Key'],
   field: ['字段', 'Field'],
@@ -244,6 +245,7 @@ const STATUS: Record<string, [string, string]> = {
   over_plan: ['超计划', 'over plan'],
 };
 const SEVERITY: Record<string, [string, string]> = { error: ['错误', 'error'], warning: ['警告', 'warning'], info: ['提示', 'info'] };
+const BASIS: Record<string, [string, string]> = { plan: ['计划', 'plan'], renewal: ['资产更新', 'asset renewal'] };
 const CHANGE: Record<string, [string, string]> = { added: ['新增', 'added'], removed: ['删除', 'removed'], changed: ['修改', 'changed'] };
 
 /** Codes in the JSON (`competitive_consultation`, `over_plan`) read as words in the sheet. */
@@ -256,6 +258,11 @@ function displayCode(column: string, v: string, lang: Lang): string {
   if (column === 'status') return STATUS[v]?.[i] ?? v;
   if (column === 'severity') return SEVERITY[v]?.[i] ?? v;
   if (column === 'change') return CHANGE[v]?.[i] ?? v;
+  if (column === 'basis') {
+    const years = /^trend_(\d)y$/.exec(v)?.[1];
+    if (years) return lang === 'zh' ? `趋势（${years} 年）` : `trend (${years} years)`;
+    return BASIS[v]?.[i] ?? v;
+  }
   if (column === 'action') return auditActionText(v, lang);
   if (column === 'ledger' && v in LEDGERS) return lang === 'zh' ? LEDGER_NAMES[v as LedgerKind][0] : LEDGER_NAMES[v as LedgerKind][1];
   return v;

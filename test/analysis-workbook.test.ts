@@ -251,7 +251,7 @@ describe('ledger-sync analyze --out: the input workbook plus analysis sheets wit
     assert.equal(existsSync(out), false);
     const same = await cli('analyze', book, '--out', book);
     assert.equal(same.code, 2);
-    assert.match(same.err, /--out 必须是一个新文件/);
+    assert.match(same.err, /--out 不能是输入的工作簿本身/);
   });
 
   it('writes text that looks like a formula as text (formula injection)', async () => {

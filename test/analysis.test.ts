@@ -156,14 +156,25 @@ describe('analysis on a hand-computed fixture', () => {
     assert.equal(e[0]!.econ_name, '印刷费');
   });
 
-  it('forecast: annualised, trend through the years, assets due, rounded up to 100 yuan', () => {
+  it('forecast: the year expected as the larger of plan and executed (never annualised), a trend through the years, assets due, rounded up to 100 yuan, and its basis', () => {
     const f = records(a, 'forecast').find((r) => r.item_code === 'A02010105')!;
-    // 2023: 9,600; 2024 to June: 38,400 → ×12/6 = 76,800; line through both at 2025: 144,000.
-    assert.deepEqual([f.exec_y_minus_1, f.exec_y, f.trend_next], ['9600.00', '76800.00', '144000.00']);
+    // 2023: 9,600; 2024: plan 50,000 over 38,400 bought by June (not 76,800 annualised); the line through both at 2025: 90,400.
+    assert.deepEqual([f.exec_y_minus_1, f.exec_y, f.trend_next, f.basis], ['9600.00', '50000.00', '90400.00', 'trend_2y']);
     // The 2019 card is past its 6 years by the end of 2025; the median unit price this year is 4,800.
-    assert.deepEqual([f.assets_due, f.replacement_amount, f.suggested_amount], [1, '4800.00', '144000.00']);
+    assert.deepEqual([f.assets_due, f.replacement_amount, f.suggested_amount], [1, '4800.00', '90400.00']);
+    // Bought for more than planned: the year is what was bought; one year of trend.
     const print = records(a, 'forecast').find((r) => r.item_code === 'C23090100')!;
-    assert.equal(print.suggested_amount, '42000.00');
+    assert.deepEqual([print.exec_y, print.suggested_amount, print.basis], ['21000.00', '21000.00', 'trend_1y']);
+    // Planned and not yet bought: the plan.
+    const desk = records(a, 'forecast').find((r) => r.item_code === 'A05010201')!;
+    assert.deepEqual([desk.exec_y, desk.suggested_amount, desk.basis], ['3000.00', '3000.00', 'plan']);
+  });
+
+  it('forecast on the sample: a one-off annual contract paid in January is next year’s plan figure, not doubled', async () => {
+    const r = await cli('analyze', path.join(__dirname, 'fixtures', 'sample-2024.xlsx'), '--json');
+    const sample = { tables: JSON.parse(r.out).analysis } as Analysis;
+    const property = records(sample, 'forecast').find((x) => x.item_code === 'C21040000')!;
+    assert.deepEqual([property.item_name, property.exec_y, property.suggested_amount, property.basis], ['物业管理服务', '380000.00', '380000.00', 'plan']);
   });
 
   it('chart specs name their sheet, type, category, series and rows', () => {
