@@ -228,7 +228,7 @@ export function analyse(input: AnalysisInput): Analysis {
     }
     const rows: TableCell[][] = [];
     for (const p of purchases) {
-      if (!p.valid || String(p.values.date) > asOf || !isCapitalised(p, ref.thresholds.capitalisation_fen)) continue;
+      if (!p.valid || String(p.values.date) > asOf || !isCapitalised(p, ref, (id) => cards.has(id))) continue;
       const mine = cards.get(text(p.values.purchase_id) ?? '') ?? [];
       const counts = statuses.map((s) => mine.filter((a) => a.values.status === s).reduce((n, a) => n + cardUnits(a), 0));
       const evs = mine.flatMap((a) => events.get(text(a.values.asset_id) ?? '') ?? []);

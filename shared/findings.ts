@@ -8,7 +8,7 @@ export type Lang = 'zh' | 'en';
 
 export const SEVERITY = {
   V00: 'error', V01: 'error', V02: 'error', V03: 'error', V04: 'error', V05: 'error',
-  V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', V10: 'error', I01: 'info', I02: 'info', I03: 'info', I04: 'info',
+  V06: 'warning', V07: 'error', V08: 'warning', V09: 'warning', V10: 'error', I01: 'info', I02: 'info', I03: 'info', I04: 'info', I05: 'info',
   P01: 'error', P02: 'error', P03: 'error', P04: 'error', P05: 'error', P06: 'error', P07: 'info', P08: 'error',
   P09: 'warning', P10: 'warning', P11: 'info',
   A01: 'error', A02: 'error', A03: 'warning', A04: 'warning', A05: 'warning', A06: 'error', A07: 'warning',
@@ -50,6 +50,10 @@ type Template = (f: Finding, label: string, a: MessageArgs) => string;
 const q = (s: string | undefined) => `“${s ?? ''}”`;
 const methodZh = (v: string | undefined) => (v && (ENUMS.method as Record<string, { zh: string }>)[v]?.zh) ?? v ?? '';
 
+const missingZh = (kind: string | undefined) => (kind && kind in LEDGERS ? LEDGERS[kind as LedgerKind].zh : '台账');
+/** What the rules a missing ledger stops would have judged (I05). */
+const I05_WHAT_ZH: Record<string, string> = { plan: '采购是否有计划及数量、单价、方式、年度', asset: '采购的资产是否入账', purchase: '资产卡片和付款所指的采购是否存在', budget: '支出是否超预算' };
+const I05_WHAT_EN: Record<string, string> = { plan: 'whether purchases were planned, and their quantity, price, method and year', asset: 'whether purchased assets were carded', purchase: 'whether the purchases named by cards and payments exist', budget: 'whether spending stayed within budget' };
 const kindZh = (f: Finding) => (f.ledger ? LEDGERS[f.ledger].zh : '台账');
 const kindEn = (f: Finding) => (f.ledger ? `a ${f.ledger}` : 'a');
 /** A header as one line: its line breaks shown as spaces. */
@@ -91,6 +95,7 @@ const ZH: Record<FindingCode, Template> = {
   V10: (f, _l, a) => `看起来是${kindZh(f)}，但未能读取：缺少关键列${labelsZh(f, a.missing)}；已识别的列：${labelsZh(f, a.found) || '无'}${a.near?.length ? `；最接近的未识别表头：${a.near.map(oneLine).map((h) => `“${h}”`).join('、')}` : ''}。请修改表头，或在加载项中更正列对应后再检查`,
   I03: () => '表尾（签字、说明）从此行开始，不作为数据读取',
   I04: (f) => (f.field === 'year' ? `${kindZh(f)}的年度取自当前日期（${f.value}）：表中、标题和选项都没有给出年度，请用 --year 指定` : `截至日期取自当前日期（${f.value}）：工作簿中没有可读的日期，请用 --as-of 指定`),
+  I05: (f) => `未读到${missingZh(f.value)}，${f.expected ?? ''} 未核对（${I05_WHAT_ZH[f.value ?? ''] ?? ''}）：请在工作簿中加入${missingZh(f.value)}表，或在加载项中指定其工作表`,
   P01: (f) => (f.value ? `计划编号 ${f.value} 不存在（无计划采购）` : '找不到对应的采购计划（无计划采购）'),
   P02: (f) => `品目与计划不符：${f.value}，计划为 ${f.expected}`,
   P03: (f) => `累计采购数量 ${f.value} 超过计划数量 ${f.expected?.replace('<= ', '')}`,
@@ -132,6 +137,7 @@ const EN: Record<FindingCode, Template> = {
   V10: (f, _l, a) => `looks like ${kindEn(f)} ledger but was not read: key column(s) ${labelsEn(f, a.missing)} not found; columns found: ${labelsEn(f, a.found) || 'none'}${a.near?.length ? `; nearest unmapped headers: ${a.near.map(oneLine).map((h) => `"${h}"`).join(', ')}` : ''}. Rename the header, or correct the column mapping in the add-in, and check again`,
   I03: () => 'the footer (signatures, notes) starts here: not read as data',
   I04: (f) => (f.field === 'year' ? `the ${f.ledger ?? ''} ledger's year was taken from the current date (${f.value}): no column, title or option gave one; give it with --year` : `the as-of date was taken from the current date (${f.value}): the workbook has no readable date; give it with --as-of`),
+  I05: (f) => `no ${f.value?.replace('_', ' ') ?? ''} ledger was read, so ${f.expected ?? ''} were not judged (${I05_WHAT_EN[f.value ?? ''] ?? ''}): add its sheet to the workbook, or point the add-in to it`,
   P01: (f) => (f.value ? `plan_id ${f.value} does not exist (purchase without a plan)` : 'no plan line matches this purchase (purchase without a plan)'),
   P02: (f) => `item differs from the plan line: ${f.value}, planned ${f.expected}`,
   P03: (f) => `cumulative quantity ${f.value} of the plan line exceeds the plan quantity ${f.expected?.replace('<= ', '')}`,

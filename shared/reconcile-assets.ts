@@ -5,17 +5,48 @@
 import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { Fen, fenToYuanString } from './money';
+import { ReferenceData } from './reference';
 import { RuleFindings, RuleOptions, byDate, firstValidById, idsCarried, idsOf, number, pushTo, takingPart, text } from './rule-findings';
 
 const PURCHASE_IDS = ['purchase_id', 'plan_id'];
 const ASSET_IDS = ['asset_id', 'purchase_id'];
 const ACTIVE_STATUSES = new Set(['in_use', 'repair', 'idle', 'lent']);
 
-/** Goods (an `A` item code) bought at or above the capitalisation threshold per unit. */
-export function isCapitalised(r: LedgerRow, capitalisationFen: number): boolean {
-  const code = text(r.values.item_code);
+/** Catalogue names → codes, 2022's first, per reference data (built once per reference object). */
+const CODES_BY_NAME = new WeakMap<ReferenceData, Map<string, { code: string; catalogue: '2022' | '2013' }>>();
+
+/**
+ * The item code a purchase is judged by for capitalisation and P08 (rules.md): its own, else the
+ * code of the catalogue entry (either version, 2022's first) whose name is its trimmed item name.
+ */
+export function catalogueItem(r: LedgerRow, ref: ReferenceData): { code: string; catalogue?: '2022' | '2013' } | null {
+  const own = text(r.values.item_code);
+  if (own !== null) return { code: own };
+  const name = text(r.values.item_name)?.trim();
+  if (!name) return null;
+  let byName = CODES_BY_NAME.get(ref);
+  if (!byName) {
+    byName = new Map();
+    for (const [catalogue, entries] of [['2013', ref.catalogue_2013], ['2022', ref.catalogue_2022]] as const) {
+      for (const [code, n] of Object.entries(entries)) byName.set(n.trim(), { code, catalogue });
+    }
+    CODES_BY_NAME.set(ref, byName);
+  }
+  return byName.get(name) ?? null;
+}
+
+/**
+ * Goods (an `A` item code, its own or by its catalogue name) bought at or above the capitalisation
+ * threshold per unit; with neither a code nor a catalogue name, a purchase some asset card names.
+ */
+export function isCapitalised(r: LedgerRow, ref: ReferenceData, carded: (purchaseId: string) => boolean): boolean {
+  const item = catalogueItem(r, ref);
+  if (item === null) {
+    const id = text(r.values.purchase_id);
+    return id !== null && carded(id);
+  }
   const price = number(r.values.unit_price);
-  return code !== null && code.startsWith('A') && price !== null && price >= capitalisationFen;
+  return item.code.startsWith('A') && price !== null && price >= ref.thresholds.capitalisation_fen;
 }
 
 export function reconcileAssets(
@@ -48,7 +79,7 @@ export function reconcileAssets(
   // A01–A03 on capitalised purchases up to the as-of date.
   for (const i of takingPart(purchases, o.asOf, 'date')) {
     const p = purchases[i]!;
-    if (!isCapitalised(p, o.ref.thresholds.capitalisation_fen)) continue;
+    if (!isCapitalised(p, o.ref, (id) => cards.has(id))) continue;
     const id = text(p.values.purchase_id);
     const qty = number(p.values.quantity);
     if (id === null || qty === null) continue;

@@ -2,6 +2,7 @@
  * Plan ↔ purchase reconciliation (rules.md, P01–P11): every purchase matched to its plan line,
  * then quantity, price, amount, method, year, split purchases and unexecuted plan lines.
  */
+import { catalogueItem } from './reconcile-assets';
 import { Finding } from './findings';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { IsoDate, addDays } from './dates';
@@ -122,9 +123,11 @@ export function reconcilePurchases(plan: ValidatedLedger | undefined, purchase: 
   // P08: the method policy, on the purchase's own item code, matched or not.
   for (const i of order) {
     const p = purchaseRows[i]!;
-    const code = str(p.values.item_code);
-    if (code === null || str(p.values.method_exception_ref) !== null) continue;
-    const cat = catalogueOf(code, year);
+    const item = catalogueItem(p, o.ref);
+    if (item === null || str(p.values.method_exception_ref) !== null) continue;
+    const code = item.code;
+    // A code taken from a catalogue name belongs to that catalogue; an own code by its form.
+    const cat = item.catalogue ?? catalogueOf(code, year);
     const rule = o.ref.method_policy.find((r) => r.catalogue === cat && code.startsWith(r.prefix));
     if (rule && p.values.method !== rule.method) {
       const ids: Record<string, string> = {};

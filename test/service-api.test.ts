@@ -189,10 +189,11 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(snap.body.rows[1].raw, { date: '2024-02-30' });
       assert.equal(snap.body.rows[1].valid, false);
       const f = await request(s.app).get('/api/v1/findings?period=2024-06').set(bearer(s.tokens.clerkA));
-      const at = (x: { code: string; row: number; column?: string }) => `${x.code}@${x.column ?? ''}${x.row}`;
-      // Validation findings of the snapshot, then the reconciliation of the period (no plan was pushed:
-      // P01; desktops without asset cards: A01; no payments after 60 days: E03), on the valid row only.
-      assert.deepEqual(f.body.findings.map(at), ['A01@2', 'E03@2', 'P01@2', 'V03@C3', 'V02@G4']);
+      const at = (x: { code: string; row?: number; column?: string; value?: string }) => (x.row === undefined ? `${x.code}:${x.value}` : `${x.code}@${x.column ?? ''}${x.row}`);
+      // Validation findings of the snapshot, then the reconciliation of the period: no plan and no
+      // register were pushed, so one I05 note each instead of P01/A01 per row; no payments after 60
+      // days: E03, on the valid row only.
+      assert.deepEqual(f.body.findings.map(at), ['I05:plan', 'I05:asset', 'E03@2', 'V03@C3', 'V02@G4']);
       assert.match(f.body.findings[3].message, /采购日期/);
       const en = await request(s.app).get('/api/v1/findings?period=2024-06&lang=en').set(bearer(s.tokens.clerkA));
       assert.match(en.body.findings[3].message, /cannot be read as a date/);
