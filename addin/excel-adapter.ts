@@ -9,7 +9,7 @@ import { Cell, CellRange, SheetGrid, WorkbookSource, errorCell } from '../shared
 import { ledgerSheetNames } from '../shared/read/book-parts';
 import { fillMerges, parseRange } from '../shared/read/merges';
 import { visibleText } from '../shared/text';
-import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
+import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, quoteSheet, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
@@ -181,6 +181,7 @@ export class OfficeWorkbook implements WorkbookSource {
    * sheet of the same name is never touched (the write is refused before anything changes).
    */
   async writeLayouts(layouts: SheetLayout[]): Promise<void> {
+    let existing = new Set<string>();
     await this.run(async (ctx) => {
       const sheets = ctx.workbook.worksheets.load('items/name');
       const names = ctx.workbook.names.load('items/name,items/formula');
@@ -188,14 +189,23 @@ export class OfficeWorkbook implements WorkbookSource {
       const ours = new Map(names.items.filter((n) => keyOfMarkName(n.name) !== null).map((n) => [sheetOfMarkReference(String(n.formula)), n.name]));
       const taken = layouts.find((l) => sheets.items.some((s) => s.name === l.name) && !ours.has(l.name));
       if (taken) throw new Error(`the workbook already has a sheet "${taken.name}" that ledger-sync did not write; rename it first`);
-      for (const n of names.items) if (keyOfMarkName(n.name) !== null && layouts.some((l) => l.markName === n.name)) n.delete();
-      for (const l of layouts) if (ours.has(l.name)) ctx.workbook.worksheets.getItem(l.name).delete();
+      // Our earlier sheets of these tables go, by their marks: in either language, whatever their names.
+      const replaced = new Set(layouts.map((l) => l.markName));
+      for (const n of names.items) if (keyOfMarkName(n.name) !== null && replaced.has(n.name)) n.delete();
+      const gone = new Set<string>();
+      for (const [sheet, mark] of ours) {
+        if (sheet !== null && replaced.has(mark) && sheets.items.some((s) => s.name === sheet)) {
+          ctx.workbook.worksheets.getItem(sheet).delete();
+          gone.add(sheet);
+        }
+      }
       await this.sync(ctx);
+      existing = new Set(sheets.items.map((s) => s.name).filter((n) => !gone.has(n)));
     });
-    for (const l of layouts) await this.writeLayout(l);
+    for (const l of layouts) await this.writeLayout(l, existing);
   }
 
-  private async writeLayout(l: SheetLayout): Promise<void> {
+  private async writeLayout(l: SheetLayout, existing: ReadonlySet<string>): Promise<void> {
     await this.run(async (ctx) => {
       ctx.workbook.application.suspendApiCalculationUntilNextSync();
       const ws = ctx.workbook.worksheets.add(l.name);
@@ -219,6 +229,10 @@ export class OfficeWorkbook implements WorkbookSource {
           if (!isPayloadError(e) || n === 1) throw e;
           block = Math.max(1, Math.floor(n / 2));
         }
+      }
+      // A finding's location jumps to its cell (ExcelApi 1.7), where that sheet is in the workbook.
+      for (const k of l.links ?? []) {
+        if (existing.has(k.sheet)) ws.getRangeByIndexes(k.row, k.col, 1, 1).hyperlink = { documentReference: `${quoteSheet(k.sheet)}!${k.cell}`, textToDisplay: `${k.sheet}!${k.cell}` };
       }
       const first = l.headerRow + 1;
       const dataRows = l.rows.length;
@@ -251,6 +265,8 @@ export class OfficeWorkbook implements WorkbookSource {
         if (d.rows.length) ws.getRangeByIndexes(d.header.row + 1, d.header.col, d.rows.length, d.header.labels.length).values = d.rows.map((r) => r.map(officeValue));
         d.formats.forEach((f, k) => {
           if (d.rows.length) ws.getRangeByIndexes(d.header.row + 1, d.header.col + k, d.rows.length, 1).numberFormat = d.rows.map(() => [NUMBER_FORMATS[f as CellFormat]]);
+          // Beyond the table's columns the data block's own widths (no `###`).
+          if (d.header.col + k > l.tableRange.lastCol) ws.getRangeByIndexes(0, d.header.col + k, 1, 1).format.columnWidth = d.widths[k]! * 7;
         });
       }
       if (l.chart) {

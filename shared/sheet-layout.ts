@@ -8,7 +8,7 @@ import { Analysis, AnalysisTable, ChartSpec, TableCell, TableKey, TABLE_KEYS } f
 import { ENUMS } from './enums';
 import { auditActionText } from './audit-text';
 import { Lang } from './findings';
-import { LEDGERS, LedgerKind } from './ledgers';
+import { LEDGERS, LedgerKind, fieldSpec } from './ledgers';
 import { columnLetter } from './workbook';
 
 export type CellFormat = 'text' | 'money' | 'percent' | 'count' | 'quantity' | 'date';
@@ -67,6 +67,8 @@ export interface ChartDataBlock {
   header: { row: number; col: number; labels: string[] };
   rows: SheetValue[][];
   formats: CellFormat[];
+  /** Each column as wide as its widest value, like the table's: no `###` beside the chart. */
+  widths: number[];
 }
 
 export interface SheetLayout {
@@ -89,6 +91,11 @@ export interface SheetLayout {
   frozenRows: number;
   chart: ChartLayout | null;
   chartData: ChartDataBlock | null;
+  /**
+   * Cells that jump to another sheet's cell (a finding's source): written as internal hyperlinks
+   * where that sheet is in the workbook, as plain text elsewhere.
+   */
+  links?: { row: number; col: number; sheet: string; cell: string }[];
 }
 
 export interface LayoutMeta {
@@ -225,6 +232,7 @@ const LABELS: Record<string, [string, string]> = {
   before: ['原值', 'Before'],
   after: ['新值', 'After'],
   id: ['序号', 'No.'],
+  location: ['位置', 'Location'],
   at: ['时间', 'Time'],
   unit: ['单位', 'Unit'],
   actor: ['操作人', 'Actor'],
@@ -282,8 +290,36 @@ function serialOfIso(iso: string): number | null {
   return m ? (Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) - SERIAL_EPOCH) / 86_400_000 : null;
 }
 
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Month 1 … 12 as the clerk writes it (`3月`); month 0, purchases dated before the year, `年初前`. */
+export function monthText(m: number, lang: Lang): string {
+  if (m === 0) return lang === 'zh' ? '年初前' : 'Before year';
+  return lang === 'zh' ? `${m}月` : MONTHS_EN[m - 1] ?? String(m);
+}
+
+/** The label of an id field (`purchase_id` → 合同编号) in whichever ledger has it. */
+function idLabel(field: string, lang: Lang): string {
+  for (const kind of Object.keys(LEDGERS) as LedgerKind[]) {
+    const f = fieldSpec(kind, field);
+    if (f) return lang === 'zh' ? f.zh : f.en;
+  }
+  return columnLabel(field, lang);
+}
+
+/** `purchase_id=HT-1, plan_id=JH-2` (the JSON's) as `合同编号 HT-1；计划编号 JH-2`. */
+function idsText(v: string, lang: Lang): string {
+  const parts = v.split(/, (?=[a-z_]+=)/).map((p) => {
+    const m = /^([a-z_]+)=(.*)$/.exec(p);
+    return m ? `${idLabel(m[1]!, lang)} ${m[2]}` : p;
+  });
+  return parts.join(lang === 'zh' ? '；' : '; ');
+}
+
 export function sheetValue(column: string, format: CellFormat, v: TableCell, lang: Lang): SheetValue {
   if (v === null || v === undefined) return null;
+  if (column === 'month' && typeof v === 'number') return monthText(v, lang);
+  if (column === 'ids' && typeof v === 'string') return idsText(v, lang);
   if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : null;
   if (format === 'date' && typeof v === 'string') {
     const s = serialOfIso(v);
@@ -330,8 +366,47 @@ function periodText(period: string, lang: Lang): string {
   return lang === 'zh' ? `${m[1]}年${+m[2]!}月` : period;
 }
 
-export function layoutSheet(key: SheetKey, table: AnalysisTable, spec: ChartSpec | undefined, meta: LayoutMeta, titleText?: string): SheetLayout {
+const METHOD_CODES = new Set(['P06', 'P07', 'P08']);
+
+/**
+ * The findings table as a clerk reads it: a `位置` cell (`合同台账!L14`) that jumps to the cell,
+ * method codes as names, and in Chinese no `expected` written in the contract's English (the
+ * message says it in words).
+ */
+function findingsForSheet(table: AnalysisTable, lang: Lang): { table: AnalysisTable; links: { i: number; sheet: string; cell: string }[] } {
+  const c = (name: string) => table.columns.indexOf(name);
+  const [code, sheet, row, column, value, expected] = [c('code'), c('sheet'), c('row'), c('column'), c('value'), c('expected')];
+  // A table of other columns (a test's, an older service's) is shown as it is.
+  if ([code, sheet, row, column, value, expected].some((j) => j < 0)) return { table, links: [] };
+  const at = column + 1;
+  const links: { i: number; sheet: string; cell: string }[] = [];
+  const rows = table.rows.map((r, i) => {
+    const out = [...r];
+    const isMethod = METHOD_CODES.has(String(r[code]));
+    const word = (v: TableCell) => (isMethod && typeof v === 'string' && ENUMS.method[v] ? (lang === 'zh' ? ENUMS.method[v]!.zh : ENUMS.method[v]!.en) : v);
+    out[value] = word(r[value] ?? null);
+    out[expected] = word(r[expected] ?? null);
+    if (lang === 'zh' && typeof out[expected] === 'string' && /[A-Za-z]{3}/.test(out[expected] as string)) out[expected] = null;
+    const s = r[sheet];
+    let where: string | null = null;
+    if (typeof s === 'string' && s !== '') {
+      // A row-level finding points at the row's first cell; a sheet-level one names the sheet.
+      const cell = typeof r[row] === 'number' ? `${typeof r[column] === 'string' && r[column] ? r[column] : 'A'}${r[row]}` : 'A1';
+      where = typeof r[row] === 'number' ? `${s}!${cell}` : s;
+      links.push({ i, sheet: s, cell });
+    }
+    out.splice(at, 0, where);
+    return out;
+  });
+  const columns = [...table.columns];
+  columns.splice(at, 0, 'location');
+  return { table: { ...table, columns, rows }, links };
+}
+
+export function layoutSheet(key: SheetKey, table0: AnalysisTable, spec: ChartSpec | undefined, meta: LayoutMeta, titleText?: string): SheetLayout {
   const { lang } = meta;
+  const shown = key === 'findings' ? findingsForSheet(table0, lang) : { table: table0, links: [] };
+  const table = shown.table;
   const zh = lang === 'zh';
   const columns0 = table.columns.map((c) => ({ key: c, label: columnLabel(c, lang), format: formatOf(c) }));
   const all = table.rows.map((r) => r.map((v, j) => sheetValue(columns0[j]!.key, columns0[j]!.format, v, lang)));
@@ -371,6 +446,10 @@ export function layoutSheet(key: SheetKey, table: AnalysisTable, spec: ChartSpec
     chart: null,
     chartData: null,
   };
+  if (shown.links.length > 0) {
+    const col = firstCol + table.columns.indexOf('location');
+    layout.links = shown.links.filter((l) => l.i < dataRows.length).map((l) => ({ row: HEADER_ROW + 1 + l.i, col, sheet: l.sheet, cell: l.cell }));
+  }
   if (spec && dataRows.length > 0) placeChart(layout, table, spec, dataRows.length, lang);
   return layout;
 }
@@ -410,6 +489,7 @@ function placeChart(layout: SheetLayout, table: AnalysisTable, spec: ChartSpec, 
       header: { row: top + 1, col: c0, labels },
       rows,
       formats: [layout.columns[catJ]!.format, ...serJ.map((j) => layout.columns[j]!.format)],
+      widths: labels.map((label, k) => widthOf(k === 0 ? layout.columns[catJ]!.format : layout.columns[serJ[k - 1]!]!.format, label, rows.map((r) => r[k] ?? null))),
     };
     const first = top + 2;
     const last = first + rows.length - 1;

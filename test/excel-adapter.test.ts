@@ -182,8 +182,12 @@ describe('the Office.js adapter on a fake Excel host', function () {
       const evil = { ...analysis, tables: { ...analysis.tables, findings: { ...analysis.tables.findings, rows: [['error', 'P01', 'purchase', '合同台账', 2, 'A', null, '=HYPERLINK("http://evil","x")', null, '@SUM(A1)']] } } };
       await new OfficeWorkbook(runOf(fake)).writeLayouts(layoutAnalysis(evil, meta).filter((l) => l.key === 'findings'));
       const s = fake.sheet('异常清单');
-      assert.equal(s.cells[4]![7], '=HYPERLINK("http://evil","x")');
-      assert.equal(s.cells[4]![9], '@SUM(A1)');
+      // After 位置 (合同台账!A2, a link to the cell): the value and the message.
+      assert.equal(s.cells[4]![6], '合同台账!A2');
+      assert.equal(s.cells[4]![8], '=HYPERLINK("http://evil","x")');
+      assert.equal(s.cells[4]![10], '@SUM(A1)');
+      // No such sheet in this workbook: no link written.
+      assert.equal(s.links, undefined);
       assert.equal([...s.formulas.keys()].filter((k) => k.startsWith('4,')).length, 0, 'no formula in the data rows');
     });
 
@@ -200,6 +204,29 @@ describe('the Office.js adapter on a fake Excel host', function () {
       await assert.rejects(new OfficeWorkbook(runOf(other)).writeLayouts(layouts), /already has a sheet "支出执行" that ledger-sync did not write/);
       assert.deepEqual(other.sheets.map((s) => s.name), ['支出执行']);
       assert.deepEqual(other.sheet('支出执行').cells, [['我的表']]);
+    });
+
+    it('written again in the other language, the first set goes (by its marks): one set of nine, the clerk’s sheets kept', async () => {
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', [['合同编号'], ['HT-1']]);
+      const book = new OfficeWorkbook(runOf(fake));
+      await book.writeLayouts(layoutAnalysis(analysis, meta));
+      // The same tables under other sheet names, as an analysis in English names them.
+      const other = { ...analysis, tables: Object.fromEntries(Object.entries(analysis.tables).map(([k, t]) => [k, { ...t, sheet: `EN ${k}` }])) } as typeof analysis;
+      await book.writeLayouts(layoutAnalysis(other, { ...meta, lang: 'en' }));
+      assert.equal(fake.sheets.length, 10);
+      assert.deepEqual(fake.sheets.map((x) => x.name).slice(0, 2), ['合同台账', 'EN summary']);
+      assert.equal(fake.names.length, 9);
+    });
+
+    it('a finding’s location is a link to its cell where that sheet is in the workbook', async () => {
+      const fake = new FakeExcel();
+      fake.addSheet('合同台账', [['合同编号'], ['HT-1']]);
+      const findings = { ...analysis.tables.findings, rows: [['error', 'P01', 'purchase', '合同台账', 2, 'B', 'purchase_id=HT-1', 'JH-9', null, '计划编号 JH-9 不存在'], ['error', 'E02', 'expense', '支出明细', 3, 'F', null, 'HT-9', null, '不存在']] };
+      await new OfficeWorkbook(runOf(fake)).writeLayouts(layoutAnalysis({ ...analysis, tables: { ...analysis.tables, findings } }, meta).filter((l) => l.key === 'findings'));
+      const s = fake.sheet('异常清单');
+      assert.deepEqual([s.cells[4]![6], s.cells[4]![7]], ['合同台账!B2', '合同编号 HT-1']);
+      assert.deepEqual([...(s.links ?? new Map()).entries()], [['4,6', { documentReference: "'合同台账'!B2", textToDisplay: '合同台账!B2' }]]);
     });
   });
 

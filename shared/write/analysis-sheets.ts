@@ -118,7 +118,7 @@ function cellXml(row: number, col: number, v: SheetValue, style: number): string
   return `<c r="${r}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${sheetText(v)}</t></is></c>`;
 }
 
-function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: string }): string {
+function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: string }, sheetNames: ReadonlySet<string>): string {
   const rows = new Map<number, string[]>();
   const put = (row: number, xml: string) => {
     const list = rows.get(row) ?? [];
@@ -165,13 +165,19 @@ function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: str
     .join('');
   const lastCol = Math.max(l.tableRange.lastCol, l.chart ? l.chart.anchor.col + l.chart.anchor.cols : 0, l.chartData ? l.chartData.header.col + l.chartData.header.labels.length - 1 : 0);
   const lastRow = Math.max(l.tableRange.lastRow, l.chartData ? l.chartData.header.row + l.chartData.rows.length : 0);
-  const cols = l.columns.map((c, j) => `<col min="${l.firstCol + j + 1}" max="${l.firstCol + j + 1}" width="${c.width}" customWidth="1"/>`).join('');
+  const widths = new Map<number, number>(l.columns.map((c, j) => [l.firstCol + j, c.width]));
+  // The chart's own data block, right of the table: its columns fitted too (no `###`).
+  if (l.chartData) l.chartData.widths.forEach((w, k) => widths.set(l.chartData!.header.col + k, Math.max(w, widths.get(l.chartData!.header.col + k) ?? 0)));
+  const cols = [...widths.entries()].sort((a, b) => a[0] - b[0]).map(([j, w]) => `<col min="${j + 1}" max="${j + 1}" width="${w}" customWidth="1"/>`).join('');
+  // A finding's location jumps to its cell, where that sheet is in this workbook.
+  const links = (l.links ?? []).filter((k) => sheetNames.has(k.sheet));
+  const hyperlinks = links.length === 0 ? '' : `<hyperlinks>${links.map((k) => `<hyperlink ref="${a1(k.row, k.col)}" location="${xmlText(`${quoteSheet(k.sheet)}!${k.cell}`)}" display="${xmlText(`${k.sheet}!${k.cell}`)}"/>`).join('')}</hyperlinks>`;
   return (
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n` +
     `<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><sheetPr><tabColor rgb="FF2E75B6"/><pageSetUpPr fitToPage="1"/></sheetPr>` +
     `<dimension ref="${rangeA1({ row: 0, col: 0, lastRow, lastCol })}"/>` +
     `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${l.frozenRows}" topLeftCell="${a1(l.frozenRows, 0)}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>` +
-    `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>${sheetData}</sheetData>` +
+    `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>${sheetData}</sheetData>${hyperlinks}` +
     `<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>` +
     `<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>` +
     (rel.drawing ? `<drawing r:id="${rel.drawing}"/>` : '') +
@@ -382,7 +388,7 @@ export async function writeAnalysisSheets(input: Uint8Array | null, layouts: She
       setOverride(types, drawingPart, CT.drawing);
       setOverride(types, chartPart, CT.chart);
     }
-    pkg.zip.file(sheetPart, sheetXml(l, styles, { table: tableRel, drawing: drawingRel }));
+    pkg.zip.file(sheetPart, sheetXml(l, styles, { table: tableRel, drawing: drawingRel }, new Set(sheetEls().map((e) => e.getAttribute('name') ?? ''))));
 
     if (!names) {
       names = workbook.createElementNS(NS_MAIN, 'definedNames');

@@ -14,6 +14,8 @@ export interface FakeSheet {
   cells: unknown[][];
   formulas: Map<string, string>;
   formats: Map<string, string>;
+  /** Hyperlinks set on cells (ExcelApi 1.7), by `r,c`. */
+  links?: Map<string, { documentReference?: string; textToDisplay?: string }>;
   widths: Map<number, number>;
   bold: Set<string>;
   tables: FakeTable[];
@@ -283,6 +285,10 @@ class RangeProxy extends Loadable {
       if (typeof x === 'string' && x.startsWith('=')) s.formulas.set(key(r, c), x);
       else (s.cells[r] ??= [])[c] = x;
     });
+  }
+  set hyperlink(h: { documentReference?: string; textToDisplay?: string }) {
+    const b = this.box!;
+    this.ctx.queue(100, () => void (this.ws.sheet().links ??= new Map()).set(key(b.row, b.col), h));
   }
   set numberFormat(v: unknown[][]) {
     this.write(v, (r, c, x) => void this.ws.sheet().formats.set(key(r, c), String(x)));

@@ -58,3 +58,13 @@ export function countColour(page: Page, rgb: string, tolerance = 12): number {
   }
   return n;
 }
+
+/** The text layer of the workbook as LibreOffice prints it (pdftotext): what a reader of the PDF sees. */
+export async function pdfText(xlsx: string): Promise<string> {
+  const dir = tmpDir();
+  const profile = path.join(dir, 'profile');
+  await run('libreoffice', ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'pdf', '--outdir', dir, xlsx], { timeout: 120_000 });
+  const pdf = path.join(dir, path.basename(xlsx).replace(/\.xlsx$/, '.pdf'));
+  const { stdout } = await run('pdftotext', ['-layout', pdf, '-'], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
