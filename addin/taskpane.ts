@@ -12,6 +12,7 @@ import { CellRange, readAllSheets, SheetGrid } from '../shared/workbook';
 import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read/read-error';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
+import { roleText } from '../shared/audit-text';
 import type { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
 import { changesLayout } from '../shared/month-end-tables';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
@@ -70,7 +71,7 @@ async function connect(): Promise<void> {
     // The token stays with this user on this computer, never in the workbook (which is shared).
     localStorage.setItem('ledger-sync.server', server);
     localStorage.setItem('ledger-sync.token', token);
-    say('connect-msg', S.w.connected(me.unit, me.role), 'ok');
+    say('connect-msg', S.w.connected(me.unit, roleText(me.role, S.lang)), 'ok');
     show('unit-row', me.role !== 'clerk');
     show('close-month', me.role !== 'clerk');
     if (me.role !== 'clerk') {
@@ -245,7 +246,7 @@ async function refreshMonth(): Promise<void> {
   }
   try {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
-    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
+    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.findings_summary.error > 0 ? 'error' : s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
     if (tokenRefused(e)) return say('month-msg', '');
     say('month-msg', S.w.error(errorText(e)), 'error');

@@ -225,7 +225,10 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await page.fill('#token', s.tokens.clerkA);
     await page.click('#connect-btn');
     await page.waitForSelector('#connect-msg.ok');
-    assert.match(await page.textContent('#connect-msg') ?? '', /已连接：单位 A，角色 clerk/);
+    assert.match(await page.textContent('#connect-msg') ?? '', /已连接：单位 A，角色 经办人员/);
+    // The reviewer's unit box and close button are not a clerk's (hidden, and so not shown).
+    assert.equal(await page.isVisible('#unit-row'), false);
+    assert.equal(await page.isVisible('#close-month'), false);
     await shot('1-connected');
 
     await page.fill('#period', '2024-06');
@@ -276,6 +279,9 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     assert.equal(await s.db.models.Snapshot.count(), 6);
     await page.waitForSelector('#month-msg:not([hidden])');
     assert.match(await page.textContent('#month-msg') ?? '', /本月状态：未结账/);
+    // A month with error-level findings is said as an error, not in the "all is well" green.
+    await page.waitForFunction(() => /[1-9]\d* 个错误/.test(document.getElementById('month-msg')!.textContent ?? ''));
+    assert.equal(await page.getAttribute('#month-msg', 'class'), 'message error');
     await shot('4-pushed');
 
     await page.click('#analysis-btn');
