@@ -235,6 +235,8 @@ async function writeAnalysis(): Promise<void> {
   }
 }
 
+let monthRequests = 0;
+
 async function refreshMonth(): Promise<void> {
   if (!S.client) return;
   const period = ($('period') as HTMLInputElement).value;
@@ -244,8 +246,11 @@ async function refreshMonth(): Promise<void> {
     say('month-msg', '');
     return;
   }
+  // A slow answer for the month or unit shown before must not overwrite the one chosen since.
+  const mine = ++monthRequests;
   try {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
+    if (mine !== monthRequests) return;
     say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.findings_summary.error > 0 ? 'error' : s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
     if (tokenRefused(e)) return say('month-msg', '');

@@ -291,11 +291,19 @@ async function analysis(): Promise<void> {
   say('analysis-msg', w.analysisWrittenFile(r.name, r.sheets ?? 0, r.charts ?? 0), 'ok');
 }
 
+/**
+ * Answers that arrive after a newer request of the same view are dropped: a slow answer for the
+ * month shown before must not overwrite the month chosen since (seen under load in the tests).
+ */
+const latest = { month: 0, board: 0 };
+
 async function refreshMonth(): Promise<void> {
   const period = ($('period') as HTMLInputElement).value;
   if (!S.client || !period) return say('month-msg', S.client ? '' : w.notSignedIn);
+  const mine = ++latest.month;
   try {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}`);
+    if (mine !== latest.month) return;
     say('month-msg', `${w.month}${lang === 'zh' ? '：' : ': '}${s.unit} ${period} ${s.status === 'closed' ? w.closed(s.changed_by ?? '', s.changed_at ? localTimestamp(new Date(s.changed_at)) : '') : w.open} · ${w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
     if (!tokenRefused(e)) say('month-msg', w.error(errorText(e)), 'error');
@@ -325,8 +333,10 @@ async function refreshBoard(): Promise<void> {
   if (!S.client || S.role === 'clerk') return;
   const period = ($('board-period') as HTMLInputElement).value;
   if (!period) return;
+  const mine = ++latest.board;
   try {
     const b = await apiRequest<BoardResponse>(S.client, 'GET', `/periods/${period}/board`);
+    if (mine !== latest.board) return;
     head('board', [w.boardUnit, w.boardPushedAt, w.boardPushedBy, w.boardErrors, w.boardWarnings, w.boardInfos, w.boardStatus, '']);
     const body = $('board').querySelector('tbody')!;
     body.replaceChildren();
@@ -352,6 +362,8 @@ async function refreshBoard(): Promise<void> {
       ]);
       body.append(tr);
     }
+    // Rendered for this month: what the tests (and a screen reader) can wait for.
+    $('board').dataset.period = period;
     await refreshAudit(period);
   } catch (e) {
     if (!tokenRefused(e)) say('board-msg', w.error(errorText(e)), 'error');
