@@ -5,7 +5,7 @@ import { Lang } from '../shared/findings';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { auditLayout, changesLayout } from '../shared/month-end-tables';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
-import { localTimestamp, writeFileAtomically } from './output-file';
+import { deploymentZone, localTimestamp, writeFileAtomically } from './output-file';
 import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 
 const call = <T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> =>
@@ -93,9 +93,14 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
       io.out(zh
         ? `${name}：新增 ${l.added.length}，删除 ${l.removed.length}，修改 ${l.changed.length}，未变 ${l.unchanged}\n`
         : `${name}: ${l.added.length} added, ${l.removed.length} removed, ${l.changed.length} changed, ${l.unchanged} unchanged\n`);
-      for (const r of l.changed.slice(0, 20)) io.out(`    ~ ${r.key}  ${r.changes.map((x) => `${x.field}: ${x.before ?? '∅'} → ${x.after ?? '∅'}`).join('; ')}\n`);
-      for (const r of l.added.slice(0, 20)) io.out(`    + ${r.key}\n`);
-      for (const r of l.removed.slice(0, 20)) io.out(`    - ${r.key}\n`);
+      // Every row, none cut: a reviewer signs off on all of them (| head shortens it quietly).
+      const label = (field: string) => {
+        const f = LEDGERS[l.kind as LedgerKind].fields.find((x) => x.name === field);
+        return f ? (zh ? f.zh : f.en) : field;
+      };
+      for (const r of l.changed) io.out(`    ~ ${r.key}  ${r.changes.map((x) => `${label(x.field)}: ${x.before ?? '∅'} → ${x.after ?? '∅'}`).join('; ')}\n`);
+      for (const r of l.added) io.out(`    + ${r.key}\n`);
+      for (const r of l.removed) io.out(`    - ${r.key}\n`);
     }
     if (values.out !== undefined) io.out(zh ? `已写入 ${values.out}\n` : `wrote ${values.out}\n`);
   }
@@ -125,7 +130,7 @@ export async function runAudit(args: string[], io: Io): Promise<number> {
     if (page.events.length === 0 || offset >= page.total) break;
   }
   if (values.out !== undefined) {
-    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [auditLayout(events, { unit: values.unit, period }, lang, localTimestamp(new Date()))]));
+    await writeFileAtomically(values.out, await writeAnalysisSheets(null, [auditLayout(events, { unit: values.unit, period }, lang, localTimestamp(new Date()), deploymentZone())]));
     if (!values.json) io.out(lang === 'zh' ? `已写入 ${values.out}：${events.length} 条记录\n` : `wrote ${values.out}: ${events.length} events\n`);
   }
   if (values.json) io.out(JSON.stringify({ events }, null, 2) + '\n');

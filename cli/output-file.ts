@@ -19,6 +19,10 @@ export async function writeFileAtomically(file: string, data: Uint8Array): Promi
   }
 }
 
-/** `2026-11-26 15:04`, the machine's local time, for the "generated at" line of a sheet. */
+import { localTimestamp as zoned } from '../shared/dates';
 
-export { localTimestamp } from '../shared/dates';
+/** The deployment's time zone (analysis.md "Display"): TZ, else China's. */
+export const deploymentZone = (): string => process.env.TZ || 'Asia/Shanghai';
+
+/** `2026-11-26 15:04` on the deployment's clock, for the "generated at" line and the audit's times. */
+export const localTimestamp = (d: Date): string => zoned(d, deploymentZone());

@@ -50,7 +50,16 @@ export function yearOf(date: IsoDate): number {
 }
 
 /** `YYYY-MM-DD HH:MM` in the local time of the Date given (the caller reads the clock). */
-export function localTimestamp(d: Date): string {
+export function localTimestamp(d: Date, timeZone?: string): string {
+  if (timeZone) {
+    try {
+      const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+      const part = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+      return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+    } catch {
+      // Not a zone this runtime knows: the machine's own clock, below.
+    }
+  }
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -2,6 +2,7 @@
  * The month-end sheets as tables, for the same sheet layout as the analysis: 本月变动 (what changed
  * since last month, one row per added or removed row and per changed field) and the audit trail.
  */
+import { localTimestamp } from './dates';
 import { AnalysisTable, TableCell } from './analysis';
 import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
@@ -32,13 +33,14 @@ function changesTitle(diff: DiffResponse, unit: string, lang: Lang): string {
   return lang === 'zh' ? `${unit} ${diff.period} 本月变动（对比 ${diff.previous_period}）` : `${unit} ${diff.period} changes since ${diff.previous_period}`;
 }
 
-function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
+function auditTable(events: AuditEventView[], lang: Lang, timeZone?: string): AnalysisTable {
   const name = pick(AUDIT_SHEET, lang);
   return {
     title: name,
     sheet: name,
     columns: ['id', 'at', 'unit', 'actor', 'action', 'period', 'details'],
-    rows: events.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.unit, e.actor, e.action, e.period, auditDetailsText(e.details, lang)]),
+    // Times on the deployment's clock (analysis.md "Display"), never UTC ISO strings.
+    rows: events.map((e) => [e.id, localTimestamp(new Date(e.at), timeZone), e.unit, e.actor, e.action, e.period, auditDetailsText(e.details, lang)]),
   };
 }
 
@@ -46,16 +48,20 @@ function auditTable(events: AuditEventView[], lang: Lang): AnalysisTable {
 export function changesLayout(diff: DiffResponse, unit: string, lang: Lang, generatedAt: string): SheetLayout {
   const meta = { unit, period: diff.period, asOf: diff.period, generatedAt, lang };
   const layout = layoutSheet('changes', changesTable(diff, lang), undefined, meta, changesTitle(diff, unit, lang));
-  const subtitle = lang === 'zh' ? `对比 ${diff.previous_period} 的最新快照　生成于 ${generatedAt}` : `against the latest snapshots of ${diff.previous_period} · generated ${generatedAt}`;
+  // Counts by change type above the list (analysis.md "Display"); every changed row is listed.
+  const n = (k: 'added' | 'removed' | 'changed') => diff.ledgers.reduce((sum, l) => sum + l[k].length, 0);
+  const subtitle = lang === 'zh'
+    ? `对比 ${diff.previous_period} 的最新快照：新增 ${n('added')} 行，删除 ${n('removed')} 行，修改 ${n('changed')} 行　生成于 ${generatedAt}`
+    : `against the latest snapshots of ${diff.previous_period}: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed · generated ${generatedAt}`;
   return { ...layout, subtitle: { ...layout.subtitle, text: subtitle } };
 }
 
 /** The audit export's sheet: the trail of a unit (or all units) and period, as of its export. */
-export function auditLayout(events: AuditEventView[], scope: { unit?: string; period?: string }, lang: Lang, exportedAt: string): SheetLayout {
+export function auditLayout(events: AuditEventView[], scope: { unit?: string; period?: string }, lang: Lang, exportedAt: string, timeZone?: string): SheetLayout {
   const zh = lang === 'zh';
   const what = `${scope.unit ?? (zh ? '全部单位' : 'all units')}${scope.period ? ` ${scope.period}` : ''}`;
   const meta = { unit: scope.unit ?? '', period: scope.period ?? '', asOf: '', generatedAt: exportedAt, lang };
-  const layout = layoutSheet('audit', auditTable(events, lang), undefined, meta, zh ? `审计记录 — ${what}` : `Audit trail — ${what}`);
+  const layout = layoutSheet('audit', auditTable(events, lang, timeZone), undefined, meta, zh ? `审计记录 — ${what}` : `Audit trail — ${what}`);
   const subtitle = zh ? `导出于 ${exportedAt}，共 ${events.length} 条` : `exported ${exportedAt}, ${events.length} events`;
   return { ...layout, subtitle: { ...layout.subtitle, text: subtitle } };
 }

@@ -1,3 +1,4 @@
+import { localTimestamp } from '../shared/dates';
 import assert from 'node:assert/strict';
 import { auditActionText, auditDetailsText, roleText } from '../shared/audit-text';
 
@@ -21,5 +22,15 @@ describe('an audit event in words (the audit sheet and the workbench)', () => {
       assert.notEqual(auditActionText(a, 'en'), a.includes('_') ? a : '', a);
     }
     assert.equal(roleText('admin', 'zh'), '管理员');
+  });
+});
+
+describe('times on the deployment’s clock', () => {
+  it('localTimestamp in a named zone (Asia/Shanghai, UTC), and the machine’s own for an unknown one', () => {
+    const d = new Date('2024-06-30T09:05:00Z');
+    assert.equal(localTimestamp(d, 'Asia/Shanghai'), '2024-06-30 17:05');
+    assert.equal(localTimestamp(d, 'UTC'), '2024-06-30 09:05');
+    assert.equal(localTimestamp(new Date('2024-12-31T20:30:00Z'), 'Asia/Shanghai'), '2025-01-01 04:30');
+    assert.equal(localTimestamp(d, 'Not/AZone'), localTimestamp(d));
   });
 });

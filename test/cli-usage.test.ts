@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import * as XLSX from '@e965/xlsx';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
-import { testService } from './support/service';
+import { purchaseCells, purchasePush, pushWith, testService } from './support/service';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const COMMANDS = ['check', 'analyze', 'push', 'report', 'close', 'reopen', 'diff', 'audit', 'manifest', 'serve', 'token', 'backup', 'restore', 'db'];
@@ -85,6 +85,30 @@ describe('the CLI for a newcomer', () => {
     const csvIn = await cli('analyze', csv, '--in-place');
     assert.equal(csvIn.code, 2);
     assert.match(csvIn.err, /--out 必须以 \.xlsx 结尾/);
+  });
+
+  it('`diff` lists every changed row (none cut at 20) with its fields’ labels, and its sheet counts them by type', async () => {
+    const s = await testService('sqlite');
+    const listening = http.createServer(s.app).listen(0);
+    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    try {
+      assert.equal((await pushWith(s, s.tokens.clerkA, purchasePush(purchaseCells(30), '2024-01'))).commit?.status, 201);
+      const feb = purchaseCells(30).slice(0, 29);
+      for (let i = 0; i < 25; i++) feb[i]![6] = 99;
+      assert.equal((await pushWith(s, s.tokens.clerkA, purchasePush(feb, '2024-02'))).commit?.status, 201);
+      const out = path.join(tmpDir(), 'diff.xlsx');
+      const d = await cli('diff', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-02', '--out', out);
+      assert.equal(d.code, 0, d.err);
+      const changed = d.out.split('\n').filter((l) => l.startsWith('    ~ '));
+      assert.equal(changed.length, 25);
+      assert.ok(changed.every((l) => /数量: \d → 99/.test(l)), changed[0]);
+      assert.equal(d.out.split('\n').filter((l) => l.startsWith('    - ')).length, 1);
+      const ws = XLSX.readFile(out).Sheets['本月变动']!;
+      assert.match(String(ws['A2']!.v), /^对比 2024-01 的最新快照：新增 0 行，删除 1 行，修改 25 行　生成于 \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    } finally {
+      listening.close();
+      await s.close();
+    }
   });
 
   it('a reviewer’s `diff` and `close` without --unit are answered with the units there are; a clerk’s diff is of its own unit', async () => {

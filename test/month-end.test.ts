@@ -277,6 +277,13 @@ for (const dialect of DIALECTS) {
         const actions: unknown[] = [];
         aws.eachRow((rw, n) => { if (n > 4) actions.push(rw.getCell(5).value); });
         assert.ok(actions.includes('结账') && actions.includes('提交快照'), JSON.stringify(actions));
+        // Times on the deployment's clock (TZ unset here: China's), never UTC ISO strings.
+        const first = (await s.db.models.AuditEvent.findAll({ where: { period: '2024-01' }, order: [['id', 'ASC']] }))[0]!;
+        const shanghai = new Date(new Date(first.at).getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 16);
+        const times: unknown[] = [];
+        aws.eachRow((rw, n) => { if (n > 4) times.push(rw.getCell(2).value); });
+        assert.ok(times.every((t) => typeof t === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(t)), JSON.stringify(times.slice(0, 3)));
+        if (!process.env.TZ) assert.equal(times[0], shanghai);
         const denied = await cli('audit', '--server', url, '--token', s.tokens.clerkA, '--out', path.join(dir, 'x.xlsx'));
         assert.equal(denied.code, 2);
         assert.match(denied.err, /HTTP 403/);
