@@ -1,11 +1,10 @@
 /** `ledger-sync backup`, `restore` and `db copy`: a unit's IT keeps and moves its data. */
 import path from 'node:path';
-import { DEFAULT_DB_URL, Db, openDb } from '../server/db';
+import { Db, openDb } from '../server/db';
+import { dbUrl } from './server-commands';
 import { backup, restore } from '../server/backup';
 import { CopyReport, TransferError, copyAll, copyUnit } from '../server/db-transfer';
 import { Io, UsageError, parse, sessionLang } from './args';
-
-const dbUrl = (v: string | undefined) => v ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
 
 /** A URL without its password, for what is printed. */
 const shown = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');

@@ -19,10 +19,9 @@ export async function writeFileAtomically(file: string, data: Uint8Array): Promi
   }
 }
 
-import { localTimestamp as zoned } from '../shared/dates';
+import { deploymentZone as zoneOf, localTimestamp as zoned } from '../shared/dates';
 
-/** The deployment's time zone (analysis.md "Display"): TZ, else China's. */
-export const deploymentZone = (): string => process.env.TZ || 'Asia/Shanghai';
+export const deploymentZone = (): string => zoneOf(process.env);
 
 /** `2026-11-26 15:04` on the deployment's clock, for the "generated at" line and the audit's times. */
 export const localTimestamp = (d: Date): string => zoned(d, deploymentZone());

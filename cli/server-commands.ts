@@ -16,7 +16,8 @@ function builtAddinDir(): string {
   return path.join(dir, 'dist', 'addin');
 }
 
-function dbUrl(v: string | undefined): string {
+/** --db, else DATABASE_URL, else the embedded default: for every command that opens the database. */
+export function dbUrl(v: string | undefined): string {
   return v ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
 }
 

@@ -1,10 +1,11 @@
 /** Bearer tokens (stored only as SHA-256 hashes), roles, and which unit a request may see. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { Role, ROLES } from '../shared/api';
+import { Role } from '../shared/api';
 import { Db } from './db';
 import { HttpError, notFound, requestLang } from './http-errors';
 import type { SignInThrottle } from './rate-limits';
+import { deploymentZone, localTimestamp } from '../shared/dates';
 
 export interface Auth {
   tokenId: number;
@@ -46,11 +47,8 @@ function noteUse(db: Db, lastWritten: Map<number, number>, tokenId: number, stor
   void db.write((t) => db.models.Token.update({ last_used_at: now }, { where: { id: tokenId }, transaction: t })).catch(() => undefined);
 }
 
-/** A moment as the clerk's clock shows it in China (the service's zone may be UTC): `2026-03-01 09:30`. */
-function localTime(d: Date | string): string {
-  const t = new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
-}
+/** A moment on the deployment's clock (TZ, else China's; the service's own zone may be UTC): `2026-03-01 09:30`. */
+const localTime = (d: Date | string): string => localTimestamp(new Date(d), deploymentZone(process.env));
 
 /** Looks the bearer token up; every refusal is counted against the caller's address by `throttle`. */
 export function authenticate(db: Db, throttle: SignInThrottle) {

@@ -145,6 +145,11 @@ export function corrections(map: unknown, grids: readonly SheetGrid[], strict = 
 }
 
 /** Corrections as a --map file holds them (what the workbench offers for a file that cannot keep settings). */
+/** Whether a clerk corrected anything (a kind, a header row or a column) at all. */
+export function hasCorrections(c: Corrections): boolean {
+  return [c.kinds, c.headerRows, c.columns].some((x) => x !== undefined && Object.keys(x).length > 0);
+}
+
 export function mapOfCorrections(c: Corrections): { sheets: Record<string, { kind?: LedgerKind | null; header_row?: number; columns?: Record<string, string | null> }> } {
   const sheets: ReturnType<typeof mapOfCorrections>['sheets'] = {};
   const at = (name: string) => (Object.prototype.hasOwnProperty.call(sheets, name) ? sheets[name]! : (sheets[name] = {}));

@@ -50,6 +50,11 @@ export function yearOf(date: IsoDate): number {
 }
 
 /** `YYYY-MM-DD HH:MM` in the local time of the Date given (the caller reads the clock). */
+/** The deployment's time zone (analysis.md "Display"): TZ, else China's. */
+export function deploymentZone(env: Record<string, string | undefined>): string {
+  return env.TZ || 'Asia/Shanghai';
+}
+
 export function localTimestamp(d: Date, timeZone?: string): string {
   if (timeZone) {
     try {

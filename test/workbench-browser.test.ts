@@ -71,6 +71,13 @@ describe('the web workbench in Chromium, against the service', function () {
     });
   };
   const summary = (page: Page) => page.textContent('#findings-summary');
+  /** Signs in with a token the service accepts, and waits until it says so. */
+  const signIn = async (page: Page, token: string) => {
+    await page.waitForSelector('#app:not([hidden])');
+    await page.fill('#token', token);
+    await page.click('#sign-in-btn');
+    await page.waitForSelector('#sign-in-msg.ok');
+  };
 
   it('is served at /, signs in refusing a wrong token and accepting a clerk\'s, in Chinese', async () => {
     const { page, errors } = await benchPage();
@@ -93,10 +100,7 @@ describe('the web workbench in Chromium, against the service', function () {
   it('a token revoked while signed in: the service’s words (which, whom to ask) and back to sign-in', async () => {
     const made = await createToken(s.db, { unit: 'A', role: 'clerk', label: '将被吊销' });
     const { page, errors } = await benchPage();
-    await page.waitForSelector('#app:not([hidden])');
-    await page.fill('#token', made.token);
-    await page.click('#sign-in-btn');
-    await page.waitForSelector('#sign-in-msg.ok');
+    await signIn(page, made.token);
     await revokeToken(s.db, made.id);
     // The month's state is asked again when the month changes (the field shows once a workbook is read).
     await page.evaluate(() => {
@@ -149,10 +153,7 @@ describe('the web workbench in Chromium, against the service', function () {
 
   it('a correction, the push with its bar at 100 % and the snapshots stored, the analysis workbook downloaded', async () => {
     const { page, errors } = await benchPage();
-    await page.waitForSelector('#app:not([hidden])');
-    await page.fill('#token', s.tokens.clerkA);
-    await page.click('#sign-in-btn');
-    await page.waitForSelector('#sign-in-msg.ok');
+    await signIn(page, s.tokens.clerkA);
     await openFile(page, SAMPLE);
     const before = await summary(page);
     // A correction: the contract sheet read as no ledger, then as a contract ledger again.
@@ -207,10 +208,7 @@ describe('the web workbench in Chromium, against the service', function () {
 
   it("a reviewer's board of every unit this month, a close with its reason in the workbench's dialog, the audit trail, the all-units report", async () => {
     const { page, errors } = await benchPage();
-    await page.waitForSelector('#app:not([hidden])');
-    await page.fill('#token', s.tokens.reviewer);
-    await page.click('#sign-in-btn');
-    await page.waitForSelector('#sign-in-msg.ok');
+    await signIn(page, s.tokens.reviewer);
     await page.fill('#board-period', '2024-06');
     await page.dispatchEvent('#board-period', 'change');
     // The board of June, not of the month shown at sign-in (whose answer may come later).

@@ -9,7 +9,7 @@ import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read
 import { SheetGrid } from '../shared/workbook';
 import { runBookMonth } from '../shared/month-run';
 import { SaidError } from '../shared/said-error';
-import { Corrections, corrections, correctionsOfSettings, mapOfCorrections, settingsOfCorrections } from '../shared/corrections';
+import { Corrections, corrections, correctionsOfSettings, hasCorrections, mapOfCorrections, settingsOfCorrections } from '../shared/corrections';
 import { preparePushes } from '../shared/push';
 import { browserHasher } from '../shared/browser-hasher';
 import { layoutAnalysis } from '../shared/sheet-layout';
@@ -133,10 +133,6 @@ async function report(m: Extract<ToWorker, { t: 'report' }>): Promise<void> {
   const out = await writeAnalysisSheets(null, sheets);
   const who = a.unit === '*' ? (m.lang === 'zh' ? '全部单位' : 'all-units') : a.unit;
   post({ t: 'file', purpose: 'report', name: `${who}-${m.period}${m.lang === 'zh' ? '-汇总' : '-report'}.xlsx`, bytes: out.buffer as ArrayBuffer, sheets: layouts.length, charts: layouts.filter((l) => l.chart).length }, [out.buffer as ArrayBuffer]);
-}
-
-function hasCorrections(c: Corrections): boolean {
-  return [c.kinds, c.headerRows, c.columns].some((x) => x && Object.keys(x).length > 0);
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {

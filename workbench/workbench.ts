@@ -8,7 +8,7 @@
  */
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
 import type { AnalysisResponse, AuditResponse, BoardResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
-import type { Corrections } from '../shared/corrections';
+import { Corrections, hasCorrections } from '../shared/corrections';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
 import { localTimestamp } from '../shared/dates';
@@ -230,7 +230,7 @@ async function recheck(): Promise<void> {
 
 async function saveCorrections(): Promise<void> {
   const c = S.corrections;
-  if (![c.kinds, c.headerRows, c.columns].some((x) => Object.keys(x).length > 0)) {
+  if (!hasCorrections(c)) {
     say('corrections-msg', w.noCorrections, 'info');
     return;
   }
