@@ -211,6 +211,7 @@ export class OfficeWorkbook implements WorkbookSource {
       const ws = ctx.workbook.worksheets.add(l.name);
       ws.getRangeByIndexes(l.title.row, l.title.col, 1, 1).values = [[text(l.title.text)]];
       ws.getRangeByIndexes(l.subtitle.row, l.subtitle.col, 1, 1).values = [[text(l.subtitle.text)]];
+      if (l.note) ws.getRangeByIndexes(l.note.row, l.note.col, 1, 1).values = [[text(l.note.text)]];
       const width = l.columns.length;
       ws.getRangeByIndexes(l.headerRow, l.firstCol, 1, width).values = [l.columns.map((c) => c.label)];
       await this.sync(ctx);
@@ -246,6 +247,7 @@ export class OfficeWorkbook implements WorkbookSource {
       title.size = 14;
       title.color = '#1F3864';
       ws.getRangeByIndexes(l.subtitle.row, l.subtitle.col, 1, 1).format.font.color = '#595959';
+      if (l.note) ws.getRangeByIndexes(l.note.row, l.note.col, 1, 1).format.font.bold = true;
       // The table over header and data; its totals row (when the layout has one) below.
       const table = ws.tables.add(rangeA1({ row: l.headerRow, col: l.firstCol, lastRow: l.headerRow + dataRows, lastCol: l.firstCol + width - 1 }), true);
       table.name = l.tableName;

@@ -7,7 +7,7 @@ import { FindingsResponse, PeriodSchema } from '../shared/api';
 import { Lang, summarise } from '../shared/findings';
 import { asOfOfPeriod } from '../shared/dates';
 import { reconcile } from '../shared/reconcile';
-import { analyse, Analysis, mergeUnitAnalyses } from '../shared/analysis';
+import { analyse, Analysis, AnalysisInput, mergeUnitAnalyses } from '../shared/analysis';
 import { sortFindings } from '../shared/check';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
@@ -67,13 +67,24 @@ export async function periodFindings(db: Db, auth: Auth, query: unknown, ref: Re
   return { period: q.data.period, findings, summary: summarise(findings) };
 }
 
+/**
+ * The same month a year before, as the unit pushed it: the prior-year figures (analysis.md,
+ * departments) when this month's ledgers hold no prior-year rows themselves.
+ */
+async function priorPeriod(db: Db, unitId: number, period: string, ref: ReferenceData, lang: Lang): Promise<AnalysisInput['prior']> {
+  const before = `${+period.slice(0, 4) - 1}${period.slice(4)}`;
+  if ((await db.models.LedgerHead.count({ where: { unit_id: unitId, period: before } })) === 0) return undefined;
+  const state = await loadPeriod(db, unitId, before);
+  return { ledgers: state.ledgers, matches: reconcile(state.ledgers, { asOf: asOfOfPeriod(before)!, ref, lang }).matches };
+}
+
 export async function periodAnalysis(db: Db, auth: Auth, query: unknown, ref: ReferenceData = DEFAULT_REFERENCE, reconciler?: Reconciler): Promise<Analysis & { unit: string; unit_name: string | null; period: string }> {
   const q = Query.safeParse(query);
   if (!q.success) throw fromZod(q.error.issues);
   const lang = q.data.lang ?? 'zh';
   const analysisOf = async (unit: { id: number; code: string }) => {
     const { state, reconciled, findings, asOf } = await periodResult(db, unit, q.data.period, lang, ref, reconciler);
-    return analyse({ ledgers: state.ledgers, matches: reconciled().matches, findings, asOf, ref, lang });
+    return analyse({ ledgers: state.ledgers, matches: reconciled().matches, findings, asOf, ref, lang, prior: await priorPeriod(db, unit.id, q.data.period, ref, lang) });
   };
   const all = await unitsOf(db, auth, q.data.unit, q.data.period);
   if (all) {

@@ -4,7 +4,8 @@
  * decimal strings; rates as numbers rounded to four places.
  */
 import { Finding, Lang } from './findings';
-import { LedgerKind } from './ledgers';
+import { LEDGERS, LedgerKind } from './ledgers';
+import { columnLabel } from './column-labels';
 import { LedgerRow, ValidatedLedger } from './validate';
 import { exactFen, fenFromYuanString, fenToYuanString } from './money';
 import { ReferenceData } from './reference';
@@ -21,6 +22,11 @@ export interface AnalysisTable {
   sheet: string;
   columns: string[];
   rows: TableCell[][];
+  /**
+   * One line saying why the table is empty or which columns were left out (analysis.md "Display"),
+   * in the session's language; absent when every column could be filled.
+   */
+  note?: string;
 }
 
 export interface ChartSpec {
@@ -66,6 +72,11 @@ export interface AnalysisInput {
   asOf: IsoDate;
   ref: ReferenceData;
   lang: Lang;
+  /**
+   * The prior year's ledgers as of the same month, where they are kept apart from this year's (the
+   * service's snapshots of that period); used only when the ledgers above hold no prior-year rows.
+   */
+  prior?: { ledgers: Partial<Record<LedgerKind, ValidatedLedger>>; matches: Map<number, number> };
 }
 
 /** Every money figure of a table passes exactFen: a sum past 2^53 fen is refused, not shown inexact. */
@@ -243,7 +254,8 @@ export function analyse(input: AnalysisInput): Analysis {
     table('asset_trace', '资产追溯', 'Asset trace', ['purchase_id', 'item_code', 'item_name', 'date', 'quantity', 'cards', 'cards_value', ...statuses, 'repair_events', 'repair_cost', 'last_event_date'], rows);
   }
 
-  // departments — plan, execution, spending and budget by department.
+  // departments — plan, execution, spending and budget by department, beside the prior year's.
+  const prior = priorYear(input, year);
   {
     const blank = zh ? '未填部门' : '(no department)';
     const dept = (r: LedgerRow) => text(r.values.department) ?? blank;
@@ -255,10 +267,15 @@ export function analyse(input: AnalysisInput): Analysis {
     for (const [p, l] of executed) add(exec, text(p.values.department) ?? dept(l), amountOf(p));
     for (const e of expenses) if (String(e.values.date).startsWith(String(year))) add(spent, dept(e), amountOf(e));
     for (const b of ledgers.budget?.rows ?? []) if (b.valid && b.values.year === year) add(budget, dept(b), amountOf(b));
-    const names = [...new Set([...plan.keys(), ...exec.keys(), ...spent.keys(), ...budget.keys()])].sort((a, b) => a.localeCompare(b, 'zh'));
+    const prevExec = prior.exec && byDepartment(prior.exec, blank);
+    const prevSpent = prior.spent && byDepartment(prior.spent, blank);
+    const names = [...new Set([...plan.keys(), ...exec.keys(), ...spent.keys(), ...budget.keys(), ...(prevExec?.keys() ?? []), ...(prevSpent?.keys() ?? [])])].sort((a, b) => a.localeCompare(b, 'zh'));
+    const yoy = (now: number, before: Map<string, number> | null, d: string) => (before ? rate(now - (before.get(d) ?? 0), before.get(d) ?? 0) : null);
     const rows = names.map((d) => [
       d, money(plan.get(d) ?? 0), money(exec.get(d) ?? 0), rate(exec.get(d) ?? 0, plan.get(d) ?? 0), money(spent.get(d) ?? 0),
-      money(budget.get(d) ?? 0), rate(spent.get(d) ?? 0, budget.get(d) ?? 0), null, null, null, null,
+      money(budget.get(d) ?? 0), rate(spent.get(d) ?? 0, budget.get(d) ?? 0),
+      prevExec ? money(prevExec.get(d) ?? 0) : null, prevSpent ? money(prevSpent.get(d) ?? 0) : null,
+      yoy(exec.get(d) ?? 0, prevExec, d), yoy(spent.get(d) ?? 0, prevSpent, d),
     ]);
     table('departments', '部门对比', 'Departments', ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate', 'prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'], rows);
   }
@@ -357,7 +374,131 @@ export function analyse(input: AnalysisInput): Analysis {
     table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis'], rows);
   }
 
+  fitToWhatWasRead(tables, readKinds(ledgers), prior, { year, asOf, lang });
   return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };
+}
+
+type Amounts = [department: string | null, fen: number][];
+
+/**
+ * The prior year's execution and spending as of the same day a year before, from its rows among
+ * the ledgers read (else the prior-year ledgers given): null for a part with no prior-year rows,
+ * so a column that cannot be filled is left out rather than shown as 0.
+ */
+function priorYear(input: AnalysisInput, year: number): { exec: Amounts | null; spent: Amounts | null } {
+  // A string bound, so 29 February falls back on the 28th of a common year by itself.
+  const until = `${year - 1}${input.asOf.slice(4)}`;
+  const from = (ledgers: AnalysisInput['ledgers'], matches: Map<number, number>) => {
+    const plans = ledgers.plan?.rows ?? [];
+    const purchases = ledgers.purchase?.rows ?? [];
+    const lines = new Set(plans.map((r, i) => [r, i] as const).filter(([r]) => r.valid && r.values.year === year - 1).map(([, i]) => i));
+    let exec: Amounts | null = null;
+    if (lines.size > 0 && ledgers.purchase) {
+      exec = [];
+      for (const [pi, li] of matches) {
+        const p = purchases[pi];
+        if (p?.valid && lines.has(li) && String(p.values.date) <= until) exec.push([text(p.values.department) ?? text(plans[li]!.values.department), amountOf(p)]);
+      }
+    }
+    const ofYear = (ledgers.expense?.rows ?? []).filter((e) => e.valid && String(e.values.date).startsWith(`${year - 1}-`));
+    const spent: Amounts | null = ofYear.length > 0 ? ofYear.filter((e) => String(e.values.date) <= until).map((e) => [text(e.values.department), amountOf(e)]) : null;
+    return { exec, spent };
+  };
+  const own = from(input.ledgers, input.matches);
+  const kept = input.prior ? from(input.prior.ledgers, input.prior.matches) : { exec: null, spent: null };
+  return { exec: own.exec ?? kept.exec, spent: own.spent ?? kept.spent };
+}
+
+function byDepartment(amounts: Amounts, blank: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [d, fen] of amounts) add(m, d ?? blank, fen);
+  return m;
+}
+
+const readKinds = (ledgers: AnalysisInput['ledgers']) => new Set((Object.keys(ledgers) as LedgerKind[]).filter((k) => ledgers[k] !== undefined));
+
+/** Tables that mean nothing without each of these ledgers: emptied, with a note, when one was not read. */
+const TABLE_NEEDS: Partial<Record<TableKey, LedgerKind[]>> = {
+  summary: ['plan'],
+  plan_lines: ['plan'],
+  monthly: ['plan', 'purchase'],
+  methods: ['plan', 'purchase'],
+  asset_trace: ['purchase'],
+};
+/** Tables that need at least one of these ledgers. */
+const TABLE_NEEDS_ANY: Partial<Record<TableKey, LedgerKind[]>> = {
+  departments: ['plan', 'expense', 'budget'],
+  expenses: ['budget', 'expense'],
+  forecast: ['plan', 'purchase'],
+};
+const ASSET_STATUS_COLUMNS = Object.keys(ENUMS.asset_status);
+/** Columns that can never be filled when one of these ledgers was not read: left out (analysis.md "Display"). */
+const COLUMN_NEEDS: Partial<Record<TableKey, Record<string, LedgerKind[]>>> = {
+  summary: { exec_qty: ['purchase'], exec_amount: ['purchase'], paid_amount: ['purchase', 'expense'], remaining_amount: ['purchase'], exec_rate: ['purchase'], savings_rate: ['purchase'] },
+  plan_lines: { exec_qty: ['purchase'], exec_amount: ['purchase'], remaining_qty: ['purchase'], remaining_amount: ['purchase'], status: ['purchase'] },
+  asset_trace: {
+    ...Object.fromEntries(['cards', 'cards_value', ...ASSET_STATUS_COLUMNS].map((c) => [c, ['asset'] as LedgerKind[]])),
+    repair_events: ['asset', 'asset_event'], repair_cost: ['asset', 'asset_event'], last_event_date: ['asset', 'asset_event'],
+  },
+  departments: { plan_amount: ['plan'], exec_amount: ['plan', 'purchase'], exec_rate: ['plan', 'purchase'], expense_amount: ['expense'], budget_amount: ['budget'], expense_rate: ['expense', 'budget'] },
+  expenses: { budget_amount: ['budget'], spent_amount: ['expense'], rate: ['budget', 'expense'], remaining_amount: ['budget', 'expense'] },
+  forecast: { exec_y_minus_2: ['purchase'], exec_y_minus_1: ['purchase'], assets_due: ['asset'], replacement_amount: ['asset'] },
+};
+
+const ledgerWord = (k: LedgerKind, lang: Lang) => (lang === 'zh' ? LEDGERS[k].zh : LEDGER_EN[k]);
+const LEDGER_EN: Record<LedgerKind, string> = { plan: 'procurement plan', purchase: 'purchase', asset: 'fixed-asset', asset_event: 'asset event', expense: 'expense', budget: 'budget' };
+
+function notRead(kinds: LedgerKind[], lang: Lang): string {
+  return lang === 'zh' ? `未读到${kinds.map((k) => ledgerWord(k, lang)).join('、')}` : `no ${kinds.map((k) => ledgerWord(k, lang)).join(' or ')} ledger was read`;
+}
+
+/**
+ * Each table as far as the ledgers read can fill it: a table whose ledgers were not read is empty,
+ * columns that can never be filled are left out, and the table's note says why in the clerk's words.
+ */
+function fitToWhatWasRead(tables: Record<TableKey, AnalysisTable>, read: Set<LedgerKind>, prior: { exec: Amounts | null; spent: Amounts | null }, ctx: { year: number; asOf: IsoDate; lang: Lang }): void {
+  const zh = ctx.lang === 'zh';
+  for (const key of TABLE_KEYS) {
+    const t = tables[key];
+    const missingAll = (TABLE_NEEDS[key] ?? []).filter((k) => !read.has(k));
+    const any = TABLE_NEEDS_ANY[key];
+    const missing = missingAll.length > 0 ? missingAll : any && !any.some((k) => read.has(k)) ? any : [];
+    if (missing.length > 0) {
+      t.rows = [];
+      t.note = zh ? `${notRead(missing, ctx.lang)}，本表无数据` : `${notRead(missing, ctx.lang)}: nothing to show`;
+      continue;
+    }
+    // Columns left out, grouped under the first ledger each lacks (one reason is enough to say).
+    const out = new Map<string, string[]>();
+    for (const [column, needs] of Object.entries(COLUMN_NEEDS[key] ?? {})) {
+      const lacking = needs.find((k) => !read.has(k));
+      if (lacking && t.columns.includes(column)) pushTo(out, notRead([lacking], ctx.lang), column);
+    }
+    const notes: string[] = [];
+    for (const [why, columns] of out) notes.push(zh ? `${why}：${columns.map((c) => columnLabel(c, ctx.lang)).join('、')}未列出` : `${why}: ${columns.map((c) => columnLabel(c, ctx.lang)).join(', ')} left out`);
+    const dropped = [...out.values()].flat();
+    if (key === 'departments') {
+      const noExec = prior.exec === null;
+      const noSpent = prior.spent === null;
+      if (noExec) dropped.push('prev_exec_amount', 'yoy_exec');
+      if (noSpent) dropped.push('prev_expense_amount', 'yoy_expense');
+      if (noExec || noSpent) {
+        const what = noExec && noSpent ? '' : noExec ? (zh ? '采购执行' : 'purchase ') : zh ? '支出' : 'spending ';
+        notes.push(zh ? `无上年同期${what}数据` : `no prior-year ${what}figures for the same months`);
+      }
+    }
+    dropColumns(t, dropped);
+    if (t.rows.length === 0) notes.unshift(key === 'findings' ? (zh ? '未发现问题' : 'no findings') : zh ? `截至 ${ctx.asOf} 没有 ${ctx.year} 年的相关数据` : `nothing for ${ctx.year} up to ${ctx.asOf}`);
+    if (notes.length > 0) t.note = notes.join(zh ? '；' : '; ');
+  }
+}
+
+function dropColumns(t: AnalysisTable, columns: string[]): void {
+  const gone = new Set(columns.map((c) => t.columns.indexOf(c)).filter((j) => j >= 0));
+  if (gone.size === 0) return;
+  const keep = (_: unknown, j: number) => !gone.has(j);
+  t.columns = t.columns.filter(keep);
+  t.rows = t.rows.map((r) => r.filter(keep));
 }
 
 /** Least-squares line through (year, amount) points, read at x; a single point is flat. */
@@ -391,7 +532,7 @@ function chartSpecs(t: Record<TableKey, AnalysisTable>, lang: Lang): ChartSpec[]
   const col = (key: TableKey, name: string) => t[key].columns.indexOf(name);
   const isTotal = (r: TableCell[]) => TOTAL_LABELS.has(String(r[col('summary', 'item_name')]));
   const subtotal = zh ? '小计' : 'Subtotal';
-  return [
+  const specs: ChartSpec[] = [
     { sheet: t.summary.sheet, type: 'column_clustered', title: zh ? '计划与执行' : 'Plan and execution', category: 'item_name', series: ['plan_amount', 'exec_amount'], rows: topBy(t.summary, 'plan_amount', 10, isTotal) },
     { sheet: t.monthly.sheet, type: 'line', title: zh ? '累计执行进度' : 'Cumulative execution', category: 'month', series: ['cumulative_rate', 'time_progress'], rows: all('monthly') },
     { sheet: t.methods.sheet, type: 'pie', title: zh ? '采购方式构成' : 'Methods', category: 'method', series: ['exec_amount'], rows: all('methods') },
@@ -399,6 +540,11 @@ function chartSpecs(t: Record<TableKey, AnalysisTable>, lang: Lang): ChartSpec[]
     { sheet: t.departments.sheet, type: 'bar_clustered', title: zh ? '部门执行率' : 'Execution by department', category: 'department', series: ['exec_rate', 'expense_rate'], rows: all('departments') },
     { sheet: t.expenses.sheet, type: 'column_clustered', title: zh ? '预算与支出' : 'Budget and spending', category: 'econ_class', series: ['budget_amount', 'spent_amount'], rows: t.expenses.rows.map((r, i) => [r, i] as const).filter(([r]) => r[col('expenses', 'department')] === subtotal).map(([, i]) => i) },
   ];
+  // A chart keeps the series its table still has (columns left out for a ledger not read).
+  const columnsOf = new Map(TABLE_KEYS.map((k) => [t[k].sheet, t[k].columns] as const));
+  return specs
+    .map((c) => ({ ...c, series: c.series.filter((name) => columnsOf.get(c.sheet)!.includes(name)) }))
+    .filter((c) => c.series.length > 0 && columnsOf.get(c.sheet)!.includes(c.category));
 }
 
 /**
@@ -411,17 +557,23 @@ export function mergeUnitAnalyses(parts: { unit: string; analysis: Analysis }[],
   const tables = {} as Record<TableKey, AnalysisTable>;
   for (const key of TABLE_KEYS) {
     const first = parts[0]?.analysis.tables[key];
-    const columns = ['unit', ...(first?.columns ?? [])];
+    // Units read different ledgers, so each may have left out other columns: all units' columns, in order.
+    const columns = ['unit', ...unionInOrder(parts.map((p) => p.analysis.tables[key].columns))];
     const rows: TableCell[][] = [];
     for (const p of parts) {
       const t = p.analysis.tables[key];
+      const at = columns.map((c) => t.columns.indexOf(c));
       t.rows.forEach((r, i) => {
-        const row: TableCell[] = [p.unit, ...r];
-        if (key === 'summary' && i === t.rows.length - 1) row[t.columns.indexOf('item_name') + 1] = zh ? '小计' : 'Subtotal';
+        const row: TableCell[] = at.map((j, k) => (k === 0 ? p.unit : j < 0 ? null : r[j]!));
+        if (key === 'summary' && i === t.rows.length - 1) row[columns.indexOf('item_name')] = zh ? '小计' : 'Subtotal';
         rows.push(row);
       });
     }
     tables[key] = { title: first?.title ?? sheetName(key, lang), sheet: sheetName(key, lang), columns, rows };
+    const notes = parts.filter((p) => p.analysis.tables[key].note).map((p) => [p.unit, p.analysis.tables[key].note!] as const);
+    const distinct = new Set(notes.map(([, n]) => n));
+    if (distinct.size === 1 && notes.length === parts.length) tables[key].note = notes[0]![1];
+    else if (notes.length > 0) tables[key].note = notes.map(([u, n]) => `${u}${zh ? '：' : ': '}${n}`).join(zh ? '；' : '; ');
   }
   const s = tables.summary;
   const c = (name: string) => s.columns.indexOf(name);
@@ -432,17 +584,32 @@ export function mergeUnitAnalyses(parts: { unit: string; analysis: Analysis }[],
     const plan = sumFen('plan_amount');
     const exec = sumFen('exec_amount');
     const total: TableCell[] = s.columns.map(() => null);
-    total[c('item_name')] = zh ? '合计' : 'Total';
-    total[c('plan_qty')] = sumQty('plan_qty');
-    total[c('plan_amount')] = money(plan);
-    total[c('exec_qty')] = sumQty('exec_qty');
-    total[c('exec_amount')] = money(exec);
-    total[c('paid_amount')] = money(sumFen('paid_amount'));
-    total[c('remaining_amount')] = money(sumFen('remaining_amount'));
-    total[c('exec_rate')] = rate(exec, plan);
+    // Columns every unit left out are not there to total.
+    const put = (name: string, v: () => TableCell) => c(name) >= 0 && (total[c(name)] = v());
+    put('item_name', () => (zh ? '合计' : 'Total'));
+    put('plan_qty', () => sumQty('plan_qty'));
+    put('plan_amount', () => money(plan));
+    put('exec_qty', () => sumQty('exec_qty'));
+    put('exec_amount', () => money(exec));
+    put('paid_amount', () => money(sumFen('paid_amount')));
+    put('remaining_amount', () => money(sumFen('remaining_amount')));
+    put('exec_rate', () => (c('exec_amount') >= 0 ? rate(exec, plan) : null));
     s.rows.push(total);
   }
   return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };
+}
+
+/** Lists that are each a subsequence of one order, merged back into that order. */
+function unionInOrder(lists: string[][]): string[] {
+  const out: string[] = [];
+  for (const list of lists) {
+    list.forEach((c, i) => {
+      if (out.includes(c)) return;
+      const before = i === 0 ? -1 : out.indexOf(list[i - 1]!);
+      out.splice(before + 1, 0, c);
+    });
+  }
+  return out;
 }
 
 function fenOfYuan(v: TableCell | undefined): number {

@@ -122,7 +122,7 @@ export interface AnalysisResponse {
   unit_name: string | null;
   period: string;
   as_of: string;
-  tables: Record<string, { title: string; sheet: string; columns: string[]; rows: (string | number | boolean | null)[][] }>;
+  tables: Record<string, { title: string; sheet: string; columns: string[]; rows: (string | number | boolean | null)[][]; note?: string }>;
   charts: { sheet: string; type: string; title: string; category: string; series: string[]; rows: number[] }[];
 }
 

@@ -10,6 +10,7 @@ import { auditActionText } from './audit-text';
 import { Lang } from './findings';
 import { LEDGERS, LedgerKind, fieldSpec } from './ledgers';
 import { columnLetter } from './workbook';
+import { columnLabel } from './column-labels';
 
 export type CellFormat = 'text' | 'money' | 'percent' | 'count' | 'quantity' | 'date';
 
@@ -79,6 +80,8 @@ export interface SheetLayout {
   tableName: string;
   title: { row: number; col: number; text: string };
   subtitle: { row: number; col: number; text: string };
+  /** Why the table is empty or lacks columns (analysis.md "Display"), on the line under the subtitle. */
+  note: { row: number; col: number; text: string } | null;
   /** Header row of the table; data follows at headerRow + 1. */
   headerRow: number;
   firstCol: number;
@@ -154,96 +157,6 @@ export function formatOf(column: string): CellFormat {
   if (QUANTITY.has(column)) return 'quantity';
   if (DATE.has(column)) return 'date';
   return 'text';
-}
-
-/** Header labels; keys stay the JSON contract, the sheet speaks the clerk's language. */
-const LABELS: Record<string, [string, string]> = {
-  item_code: ['品目编码', 'Item code'],
-  item_name: ['品目名称', 'Item'],
-  plan_qty: ['计划数量', 'Plan qty'],
-  plan_amount: ['计划金额', 'Plan amount'],
-  exec_qty: ['执行数量', 'Executed qty'],
-  exec_amount: ['执行金额', 'Executed amount'],
-  paid_amount: ['已支付', 'Paid'],
-  remaining_amount: ['结余金额', 'Remaining'],
-  exec_rate: ['执行率', 'Execution rate'],
-  savings_rate: ['节约率', 'Savings rate'],
-  month: ['月份', 'Month'],
-  cumulative_amount: ['累计执行', 'Cumulative'],
-  cumulative_rate: ['累计执行率', 'Cumulative rate'],
-  time_progress: ['序时进度', 'Time progress'],
-  gap: ['进度差', 'Gap'],
-  method: ['采购方式', 'Method'],
-  purchase_count: ['采购笔数', 'Purchases'],
-  share: ['占比', 'Share'],
-  plan_id: ['计划编号', 'Plan id'],
-  department: ['部门', 'Department'],
-  plan_unit_price: ['计划单价', 'Plan unit price'],
-  remaining_qty: ['剩余数量', 'Remaining qty'],
-  status: ['执行状态', 'Status'],
-  severity: ['级别', 'Severity'],
-  code: ['规则', 'Code'],
-  ledger: ['台账', 'Ledger'],
-  sheet: ['工作表', 'Sheet'],
-  row: ['行', 'Row'],
-  column: ['列', 'Column'],
-  ids: ['编号', 'Ids'],
-  value: ['值', 'Value'],
-  expected: ['应为', 'Expected'],
-  message: ['说明', 'Message'],
-  purchase_id: ['合同编号', 'Purchase id'],
-  date: ['采购日期', 'Date'],
-  quantity: ['数量', 'Quantity'],
-  cards: ['卡片数', 'Cards'],
-  cards_value: ['卡片价值', 'Cards value'],
-  in_use: ['在用', 'In use'],
-  repair: ['维修', 'Repair'],
-  idle: ['闲置', 'Idle'],
-  lent: ['出借', 'Lent'],
-  transferred: ['调出', 'Transferred'],
-  pending_disposal: ['待报废', 'Pending disposal'],
-  disposed: ['报废', 'Disposed'],
-  repair_events: ['维修次数', 'Repairs'],
-  repair_cost: ['维修费用', 'Repair cost'],
-  last_event_date: ['最近变动', 'Last event'],
-  expense_amount: ['支出金额', 'Spent'],
-  budget_amount: ['预算金额', 'Budget'],
-  expense_rate: ['支出执行率', 'Spending rate'],
-  prev_exec_amount: ['上年同期执行', 'Prior-year executed'],
-  prev_expense_amount: ['上年同期支出', 'Prior-year spent'],
-  yoy_exec: ['执行同比', 'Executed YoY'],
-  yoy_expense: ['支出同比', 'Spent YoY'],
-  econ_class: ['经济分类', 'Econ class'],
-  econ_name: ['科目名称', 'Econ name'],
-  spent_amount: ['支出金额', 'Spent'],
-  rate: ['执行率', 'Rate'],
-  sangong: ['三公经费', 'Three public expenses'],
-  exec_y_minus_2: ['前年执行', 'Executed Y-2'],
-  exec_y_minus_1: ['上年执行', 'Executed Y-1'],
-  exec_y: ['本年预计', 'Expected Y'],
-  trend_next: ['趋势预测', 'Trend'],
-  assets_due: ['到期资产', 'Assets due'],
-  replacement_amount: ['更新金额', 'Replacement'],
-  suggested_amount: ['建议预算', 'Suggested budget'],
-  basis: ['依据', 'Basis'],
-  change: ['变动', 'Change'],
-  key: ['编号', 'Key'],
-  field: ['字段', 'Field'],
-  before: ['原值', 'Before'],
-  after: ['新值', 'After'],
-  id: ['序号', 'No.'],
-  location: ['位置', 'Location'],
-  at: ['时间', 'Time'],
-  unit: ['单位', 'Unit'],
-  actor: ['操作人', 'Actor'],
-  action: ['操作', 'Action'],
-  period: ['期间', 'Period'],
-  details: ['详情', 'Details'],
-};
-
-export function columnLabel(column: string, lang: Lang): string {
-  const l = LABELS[column];
-  return l ? l[lang === 'zh' ? 0 : 1] : column;
 }
 
 const STATUS: Record<string, [string, string]> = {
@@ -351,6 +264,7 @@ function widthOf(col: LayoutColumn['format'], label: string, values: SheetValue[
 
 const TITLE_ROW = 0;
 const SUBTITLE_ROW = 1;
+const NOTE_ROW = 2;
 const HEADER_ROW = 3;
 const CHART_ROWS = 18;
 const CHART_COLS = 8;
@@ -436,6 +350,7 @@ export function layoutSheet(key: SheetKey, table0: AnalysisTable, spec: ChartSpe
     tableName: `LedgerSync_${key}`,
     title: { row: TITLE_ROW, col: firstCol, text: title },
     subtitle: { row: SUBTITLE_ROW, col: firstCol, text: subtitle },
+    note: table.note ? { row: NOTE_ROW, col: firstCol, text: table.note } : null,
     headerRow: HEADER_ROW,
     firstCol,
     columns,

@@ -55,7 +55,11 @@ describe('ledger-sync analyze on the sample', () => {
 
   it('every table carries the columns of analysis.md', () => {
     assert.deepEqual(Object.keys(json.analysis), ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'departments', 'expenses', 'forecast']);
-    assert.deepEqual(json.analysis.departments.columns, ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate', 'prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense']);
+    // The sample keeps 2024 only: the four prior-year columns are left out and the note says so.
+    assert.deepEqual(json.analysis.departments.columns, ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate']);
+    assert.equal(json.analysis.departments.note, '无上年同期数据');
+    // Every ledger of the sample was read: no other table lacks a column or says anything.
+    for (const key of ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'expenses', 'forecast'] as const) assert.equal(json.analysis[key].note, undefined, key);
     assert.equal(json.analysis.findings.rows.length, 15);
     assert.equal(json.analysis.findings.rows[0]![0], 'error');
     assert.equal(json.analysis.findings.rows.at(-1)![0], 'info');

@@ -127,6 +127,7 @@ function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: str
   };
   put(l.title.row, cellXml(l.title.row, l.title.col, l.title.text, s.title));
   put(l.subtitle.row, cellXml(l.subtitle.row, l.subtitle.col, l.subtitle.text, s.subtitle));
+  if (l.note) put(l.note.row, cellXml(l.note.row, l.note.col, l.note.text, s.caption));
   l.columns.forEach((c, j) => put(l.headerRow, cellXml(l.headerRow, l.firstCol + j, c.label, s.cell('text', 'header'))));
   const textStyle = (v: SheetValue, format: CellFormat, role: Role) => s.cell(format, role, typeof v === 'string' && needsTextGuard(v));
   l.rows.forEach((r, i) => {
