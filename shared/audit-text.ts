@@ -71,3 +71,70 @@ export function auditDetailsText(details: Record<string, unknown>, lang: Lang): 
     .map(([k, v]) => `${DETAIL[k]?.[zh ? 0 : 1] ?? k}${zh ? '：' : ': '}${detailValue(k, v, lang)}`)
     .join(zh ? '；' : '; ');
 }
+
+/** 1203 → `1,203`, without Intl (the pane's older webviews format numbers differently). */
+function grouped(n: unknown): string {
+  const s = String(n);
+  return /^\d+$/.test(s) ? s.replace(/\B(?=(\d{3})+$)/g, ',') : s;
+}
+
+function ledgerText(kind: unknown, lang: Lang): string {
+  if (typeof kind === 'string' && kind in LEDGERS) return lang === 'zh' ? LEDGERS[kind as LedgerKind].zh : `the ${kind.replace('_', ' ')} ledger`;
+  return lang === 'zh' ? '台账' : 'a ledger';
+}
+
+/**
+ * An audit event as one sentence in the session's language (analysis.md "Display": `张三 推送 合同台账
+ * 1,203 行（快照 3）`), never raw JSON. An action this code does not know reads as its name and details.
+ */
+export function auditSentence(e: { actor: string; action: string; period: string | null; details: Record<string, unknown> }, lang: Lang): string {
+  const zh = lang === 'zh';
+  const d = e.details;
+  const who = e.actor === 'system' ? (zh ? '系统' : 'The service') : e.actor;
+  const month = e.period ?? '';
+  const findings = d.findings ? detailValue('findings', d.findings, lang) : null;
+  const tail = (s: string | null) => (s ? (zh ? `；${s}` : `; ${s}`) : '');
+  switch (e.action) {
+    case 'push_open':
+      return zh
+        ? `${who} 开始推送 ${ledgerText(d.kind, lang)} ${grouped(d.row_count)} 行（${month}${d.workbook ? `，${String(d.workbook)}` : ''}）`
+        : `${who} began pushing ${ledgerText(d.kind, lang)}, ${grouped(d.row_count)} rows (${month}${d.workbook ? `, ${String(d.workbook)}` : ''})`;
+    case 'commit':
+      return zh
+        ? `${who} 推送 ${ledgerText(d.kind, lang)} ${grouped(d.rows)} 行（快照 ${String(d.snapshot_id)}${d.previous_snapshot_id ? `，替换快照 ${String(d.previous_snapshot_id)}` : ''}）${tail(findings)}`
+        : `${who} pushed ${ledgerText(d.kind, lang)}, ${grouped(d.rows)} rows (snapshot ${String(d.snapshot_id)}${d.previous_snapshot_id ? `, replacing snapshot ${String(d.previous_snapshot_id)}` : ''})${tail(findings)}`;
+    case 'push_unchanged':
+      return zh
+        ? `${who} 推送 ${ledgerText(d.kind, lang)}，内容与快照 ${String(d.snapshot_id)} 相同，未建新快照`
+        : `${who} pushed ${ledgerText(d.kind, lang)}, the same as snapshot ${String(d.snapshot_id)}: no new snapshot`;
+    case 'reconcile':
+      return zh ? `${who} 核对 ${month}${tail(findings)}` : `${who} reconciled ${month}${tail(findings)}`;
+    case 'close': {
+      const why = d.override ? (zh ? `有错误仍结账，说明：${String(d.override)}` : `closed despite errors because: ${String(d.override)}`) : null;
+      return zh ? `${who} 结账 ${d.unit ? `${String(d.unit)} ` : ''}${month}${tail(findings)}${tail(why)}` : `${who} closed ${d.unit ? `${String(d.unit)} ` : ''}${month}${tail(findings)}${tail(why)}`;
+    }
+    case 'reopen':
+      return zh
+        ? `${who} 重新打开 ${d.unit ? `${String(d.unit)} ` : ''}${month}，原因：${String(d.reason ?? '')}${d.closed_by ? `（原结账人 ${String(d.closed_by)}）` : ''}`
+        : `${who} reopened ${d.unit ? `${String(d.unit)} ` : ''}${month} because: ${String(d.reason ?? '')}${d.closed_by ? ` (closed by ${String(d.closed_by)})` : ''}`;
+    case 'token_create': {
+      const role = roleText(String(d.role ?? ''), lang);
+      const expires = typeof d.expires_at === 'string' ? d.expires_at.slice(0, 10) : null;
+      return zh
+        ? `${who} 为 ${String(d.unit ?? '')} 创建${role}令牌 ${String(d.token_id)}${d.label ? `（${String(d.label)}）` : ''}，${expires ? `${expires} 到期` : '长期有效'}`
+        : `${who} created ${role} token ${String(d.token_id)} for ${String(d.unit ?? '')}${d.label ? ` (${String(d.label)})` : ''}, ${expires ? `expiring ${expires}` : 'never expiring'}`;
+    }
+    case 'token_revoke':
+      return zh
+        ? `${who} 吊销令牌 ${String(d.token_id)}（${roleText(String(d.role ?? ''), lang)}${d.label ? `，${String(d.label)}` : ''}）`
+        : `${who} revoked token ${String(d.token_id)} (${roleText(String(d.role ?? ''), lang)}${d.label ? `, ${String(d.label)}` : ''})`;
+    case 'token_refused': {
+      const why = detailValue('why', d.why, lang);
+      return zh ? `令牌 ${String(d.token_id)} 被拒绝：${why}` : `token ${String(d.token_id)} refused: ${why}`;
+    }
+    default: {
+      const rest = auditDetailsText(d, lang);
+      return `${who} ${auditActionText(e.action, lang)}${month ? ` ${month}` : ''}${tail(rest)}`;
+    }
+  }
+}

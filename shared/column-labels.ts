@@ -87,6 +87,7 @@ const LABELS: Record<string, [string, string]> = {
   action: ['操作', 'Action'],
   period: ['期间', 'Period'],
   details: ['详情', 'Details'],
+  event: ['事件', 'Event'],
 };
 
 export function columnLabel(column: string, lang: Lang): string {

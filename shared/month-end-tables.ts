@@ -8,7 +8,7 @@ import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
 import { LEDGERS } from './ledgers';
 import { SheetLayout, layoutSheet } from './sheet-layout';
-import { auditDetailsText } from './audit-text';
+import { auditSentence } from './audit-text';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
 export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
@@ -38,9 +38,9 @@ function auditTable(events: AuditEventView[], lang: Lang, timeZone?: string): An
   return {
     title: name,
     sheet: name,
-    columns: ['id', 'at', 'unit', 'actor', 'action', 'period', 'details'],
-    // Times on the deployment's clock (analysis.md "Display"), never UTC ISO strings.
-    rows: events.map((e) => [e.id, localTimestamp(new Date(e.at), timeZone), e.unit, e.actor, e.action, e.period, auditDetailsText(e.details, lang)]),
+    columns: ['id', 'at', 'unit', 'period', 'actor', 'action', 'event'],
+    // Times on the deployment's clock, each event one sentence (analysis.md "Display").
+    rows: events.map((e) => [e.id, localTimestamp(new Date(e.at), timeZone), e.unit, e.period, e.actor === 'system' ? (lang === 'zh' ? '系统' : 'service') : e.actor, e.action, auditSentence(e, lang)]),
   };
 }
 

@@ -275,8 +275,13 @@ for (const dialect of DIALECTS) {
         await ab.xlsx.readFile(auditFile);
         const aws = ab.getWorksheet('审计记录')!;
         const actions: unknown[] = [];
-        aws.eachRow((rw, n) => { if (n > 4) actions.push(rw.getCell(5).value); });
+        const sentences: string[] = [];
+        aws.eachRow((rw, n) => { if (n > 4) { actions.push(rw.getCell(6).value); sentences.push(String(rw.getCell(7).value)); } });
         assert.ok(actions.includes('结账') && actions.includes('提交快照'), JSON.stringify(actions));
+        // Each event one sentence in the clerk's words, never JSON.
+        assert.ok(sentences.some((t) => /^A\/clerk 推送 [\u4e00-\u9fa5]+ \d[\d,]* 行（快照 \d+）；错误 \d+，警告 \d+，提示 \d+$/.test(t)), JSON.stringify(sentences));
+        assert.ok(sentences.some((t) => /^REVIEW\/reviewer 结账 A 2024-01；/.test(t)), JSON.stringify(sentences));
+        for (const t of sentences) assert.doesNotMatch(t, /[{}"]|_id\b/, t);
         // Times on the deployment's clock (TZ unset here: China's), never UTC ISO strings.
         const first = (await s.db.models.AuditEvent.findAll({ where: { period: '2024-01' }, order: [['id', 'ASC']] }))[0]!;
         const shanghai = new Date(new Date(first.at).getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 16);

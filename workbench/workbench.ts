@@ -12,7 +12,7 @@ import { Corrections, hasCorrections } from '../shared/corrections';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
 import { localTimestamp } from '../shared/dates';
-import { auditDetailsText } from '../shared/audit-text';
+import { auditSentence } from '../shared/audit-text';
 import { renderLedgerList } from '../ui/ledger-list';
 import { renderFindingList, summaryKind } from '../ui/finding-list';
 import type { CheckedView, FromWorker, Stage, ToWorker } from './worker-protocol';
@@ -383,7 +383,7 @@ async function refreshAudit(period: string): Promise<void> {
   // Newest first: what a reviewer looks for is what just happened.
   for (const e of [...a.events].reverse()) {
     const tr = document.createElement('tr');
-    cellRow(tr, [localTimestamp(new Date(e.at)), e.unit ?? '', e.actor, w.actionName(e.action), auditDetailsText(e.details, lang)]);
+    cellRow(tr, [localTimestamp(new Date(e.at)), e.unit ?? '', e.actor, w.actionName(e.action), auditSentence(e, lang)]);
     body.append(tr);
   }
 }
