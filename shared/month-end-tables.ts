@@ -6,13 +6,31 @@ import { localTimestamp } from './dates';
 import { AnalysisTable, TableCell } from './analysis';
 import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
-import { LEDGERS } from './ledgers';
+import { LEDGERS, LedgerKind } from './ledgers';
+import { ENUMS } from './enums';
+import type { DiffValue } from './diff';
 import { SheetLayout, layoutSheet } from './sheet-layout';
 import { auditSentence } from './audit-text';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
 export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
 const pick = (pair: [string, string], lang: Lang) => pair[lang === 'zh' ? 0 : 1];
+
+/**
+ * A changed value as the clerk sees it in the ledger: money grouped to the fen (365,000.00), an
+ * enumerated code as its word (询价, 在用), yes/no in words; the diff's JSON keeps the codes.
+ */
+function shownValue(kind: LedgerKind, field: string, v: DiffValue, lang: Lang): TableCell {
+  if (v === null) return null;
+  const type = LEDGERS[kind].fields.find((x) => x.name === field)?.type;
+  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
+  if (type === 'money' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) {
+    const [int, frac = ''] = v.replace('-', '').split('.');
+    return `${v.startsWith('-') ? '-' : ''}${int!.replace(/\B(?=(\d{3})+$)/g, ',')}.${(frac + '00').slice(0, 2)}`;
+  }
+  const e = type?.startsWith('enum:') ? (ENUMS as Record<string, Record<string, { zh: string; en: string }>>)[type.slice(5)]?.[String(v)] : undefined;
+  return e ? (lang === 'zh' ? e.zh : e.en) : v;
+}
 
 export function changesTable(diff: DiffResponse, lang: Lang): AnalysisTable {
   const rows: TableCell[][] = [];
@@ -23,7 +41,9 @@ export function changesTable(diff: DiffResponse, lang: Lang): AnalysisTable {
     };
     for (const r of l.added) rows.push([l.kind, 'added', r.key, null, null, null, r.sheet, r.row]);
     for (const r of l.removed) rows.push([l.kind, 'removed', r.key, null, null, null, r.sheet, r.row]);
-    for (const r of l.changed) for (const c of r.changes) rows.push([l.kind, 'changed', r.key, label(c.field), c.before, c.after, r.sheet, r.row]);
+    for (const r of l.changed) {
+      for (const c of r.changes) rows.push([l.kind, 'changed', r.key, label(c.field), shownValue(l.kind, c.field, c.before, lang), shownValue(l.kind, c.field, c.after, lang), r.sheet, r.row]);
+    }
   }
   const name = pick(CHANGES_SHEET, lang);
   return { title: name, sheet: name, columns: ['ledger', 'change', 'key', 'field', 'before', 'after', 'sheet', 'row'], rows };

@@ -243,7 +243,7 @@ for (const dialect of DIALECTS) {
           ['采购执行', '新增', 'HT-2024-900', undefined, undefined, undefined],
           ['采购执行', '删除', 'HT-2024-002', undefined, undefined, undefined],
           ['采购执行', '修改', 'HT-2024-001', '数量', 1, 2],
-          ['采购执行', '修改', 'HT-2024-001', '金额', '365000.00', '730000.00'],
+          ['采购执行', '修改', 'HT-2024-001', '金额', '365,000.00', '730,000.00'],
         ]);
 
         // The reviewer's view across units: a unit column, both units in every table.
