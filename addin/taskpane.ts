@@ -12,18 +12,20 @@ import { CellRange, readAllSheets, SheetGrid } from '../shared/workbook';
 import { ReadError, readErrorMessage, refuseEmptyWorkbook } from '../shared/read/read-error';
 import { preparePushes } from '../shared/push';
 import { ApiRequestError, ClientOptions, apiRequest, pushLedger } from '../shared/api-client';
-import { roleText } from '../shared/audit-text';
-import type { AnalysisResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
+import { actorText, roleText } from '../shared/audit-text';
+import type { AnalysisResponse, DiffResponse, FindingsResponse, PeriodStateResponse, SnapshotMeta } from '../shared/api';
 import { changesLayout } from '../shared/month-end-tables';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { renderLedgerList } from '../ui/ledger-list';
-import { renderFindingList, summaryKind } from '../ui/finding-list';
+import { findingCell, renderFindingList, summaryKind } from '../ui/finding-list';
 import { Analysis } from '../shared/analysis';
+import type { Finding } from '../shared/findings';
 import { layoutAnalysis } from '../shared/sheet-layout';
 import { OfficeWorkbook, ExcelRun, documentFile } from './excel-adapter';
 import { mergesOfPackage } from '../shared/read/package-merges';
 import { browserHasher } from '../shared/browser-hasher';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
+import { localTimestamp } from '../shared/dates';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -39,6 +41,8 @@ interface State {
   columns: Record<string, Record<string, string | null>>;
   headerRows: Record<string, number>;
   abort: AbortController | null;
+  /** The month's state as last shown (null: none shown, e.g. a reviewer with all units picked). */
+  month: PeriodStateResponse | null;
 }
 
 let S: State;
@@ -68,12 +72,10 @@ async function connect(): Promise<void> {
     const me = await apiRequest<{ unit: string; role: string }>(client, 'GET', '/me');
     S.client = client;
     S.role = me.role;
+    S.month = null;
     // The token stays with this user on this computer, never in the workbook (which is shared).
     localStorage.setItem('ledger-sync.server', server);
     localStorage.setItem('ledger-sync.token', token);
-    say('connect-msg', S.w.connected(me.unit, roleText(me.role, S.lang)), 'ok');
-    show('unit-row', me.role !== 'clerk');
-    show('close-month', me.role !== 'clerk');
     if (me.role !== 'clerk') {
       // The reviewer's unit picker: every unit, or (empty) all of them at once.
       const { units } = await apiRequest<{ units: { code: string; name: string | null }[] }>(client, 'GET', '/units');
@@ -81,13 +83,69 @@ async function connect(): Promise<void> {
       pick.replaceChildren(new Option(S.w.allUnits, ''), ...units.map((u) => new Option(u.name ? `${u.code} ${u.name}` : u.code, u.code)));
       pick.onchange = () => void refreshMonth();
     }
+    await defaultPeriod(client);
+    say('connect-msg', S.w.connected(me.unit, roleText(me.role, S.lang)), 'ok');
+    updateControls();
     await refreshMonth();
   } catch (e) {
     S.client = null;
+    updateControls();
     const status = e instanceof ApiRequestError ? e.status : 0;
     if (tokenRefused(e)) return;
     say('connect-msg', status === 401 ? S.w.refused : status === 0 ? S.w.unreachable(server) : S.w.error(errorText(e)), 'error');
   }
+}
+
+/**
+ * An empty period becomes the latest month the unit pushed ledgers for, else this month. A month
+ * already in the box wins: typed by the clerk, or the workbook's as-of month when it was read
+ * before connecting (recheck), which is the month about to be pushed. Nor does a month typed while
+ * the answer was on its way get overwritten.
+ */
+async function defaultPeriod(client: ClientOptions): Promise<void> {
+  const box = $('period') as HTMLInputElement;
+  if (box.value) return;
+  const unit = ($('unit') as HTMLSelectElement).value;
+  let latest = '';
+  try {
+    const { snapshots } = await apiRequest<{ snapshots: SnapshotMeta[] }>(client, 'GET', `/snapshots${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
+    for (const x of snapshots) if (x.period > latest) latest = x.period;
+  } catch (e) {
+    // Without the list this month will do; a refused token is not the period's to report.
+    if (e instanceof ApiRequestError && e.status === 401) throw e;
+  }
+  if (!box.value) box.value = latest || thisMonth();
+}
+
+/** This month on the desk's own clock (YYYY-MM). */
+function thisMonth(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * What needs the service, or the ledgers read, is disabled until then, with the reason beside it;
+ * the reviewer's unit box and close button only while a reviewer is connected.
+ */
+function updateControls(): void {
+  const needs = (button: string, why: string, reasons: string[]) => {
+    ($(button) as HTMLButtonElement).disabled = reasons.length > 0;
+    $(why).textContent = reasons.join(S.lang === 'zh' ? '' : ' ');
+    $(why).hidden = reasons.length === 0;
+  };
+  const connected = S.client ? [] : [S.w.connectFirst];
+  const read = !S.checked ? [S.w.readFirst] : S.checked.sheets.length === 0 ? [S.w.nothingToPush] : [];
+  needs('push-btn', 'push-why', [...connected, ...read]);
+  needs('analysis-btn', 'analysis-why', connected);
+  needs('mark-btn', 'mark-why', S.checked ? [] : [S.w.readFirst]);
+  // A push under way: pressed again, it would send the same ledgers twice.
+  if (S.abort) ($('push-btn') as HTMLButtonElement).disabled = true;
+  const reviewer = S.client !== null && S.role !== 'clerk';
+  show('unit-row', reviewer);
+  show('close-month', reviewer);
+  const close = $('close-month') as HTMLButtonElement;
+  close.disabled = !S.client;
+  close.textContent = S.month?.status === 'closed' ? S.w.reopen : S.w.close;
 }
 
 /**
@@ -98,24 +156,27 @@ function tokenRefused(e: unknown): boolean {
   if (!(e instanceof ApiRequestError) || e.status !== 401 || (e.code !== 'token_expired' && e.code !== 'token_revoked')) return false;
   S.client = null;
   S.role = null;
+  S.month = null;
   localStorage.removeItem('ledger-sync.token');
   ($('token') as HTMLInputElement).value = '';
+  updateControls();
   say('connect-msg', e.message, 'error');
   $('connect-msg').scrollIntoView();
   return true;
 }
 
-async function scan(): Promise<void> {
-  say('ledgers-msg', S.w.busy);
+/** Reads every sheet and validates: the first read, and again after the workbook was changed. */
+async function scan(msg = 'ledgers-msg'): Promise<void> {
+  say(msg, S.w.busy);
   try {
     S.grids = await readAllSheets(S.book);
     refuseEmptyWorkbook(S.grids);
     recheck();
-    say('ledgers-msg', '');
+    say(msg, '');
   } catch (e) {
     // The same words as the CLI and the workbench; the open workbook stands for the file.
     const text = e instanceof ReadError ? readErrorMessage(e, S.lang === 'zh' ? '当前工作簿' : 'this workbook', S.lang) : S.w.error(errorText(e));
-    say('ledgers-msg', text, 'error');
+    say(msg, text, 'error');
   }
 }
 
@@ -125,6 +186,7 @@ function recheck(): void {
   if (!($('period') as HTMLInputElement).value) ($('period') as HTMLInputElement).value = S.checked.as_of.slice(0, 7);
   renderLedgers();
   renderFindings();
+  updateControls();
 }
 
 function renderLedgers(): void {
@@ -161,7 +223,18 @@ function renderLedgers(): void {
 function renderFindings(): void {
   const s = S.checked!.summary;
   say('findings-summary', S.w.findingsSummary(s.error, s.warning, s.info), summaryKind(s) === 'ok' ? 'ok' : 'error');
-  renderFindingList($('findings'), S.checked!.findings, S.w, (x) => void S.book.select(x.sheet!, `${x.column ?? 'A'}${x.row}`));
+  renderFindingList($('findings'), S.checked!.findings, S.w, (x) => void goTo(x, 'findings-msg'));
+}
+
+/** Selects a finding's cell in Excel; a sheet the open workbook lacks (the service's findings name any pushed sheet) is said in `msg`. */
+async function goTo(x: Finding, msg: string): Promise<void> {
+  try {
+    if (!(await S.book.sheetNames()).includes(x.sheet!)) return say(msg, S.w.sheetNotInBook(x.sheet!), 'error');
+    await S.book.select(x.sheet!, findingCell(x)!);
+    say(msg, '');
+  } catch (e) {
+    say(msg, S.w.error(errorText(e)), 'error');
+  }
 }
 
 async function markAll(): Promise<void> {
@@ -192,6 +265,7 @@ async function push(): Promise<void> {
   let before = 0;
   S.abort = new AbortController();
   show('cancel', true);
+  updateControls();
   const bar = $('progress') as HTMLProgressElement;
   const out: string[] = [];
   try {
@@ -202,6 +276,7 @@ async function push(): Promise<void> {
     }
     bar.value = 100;
     say('push-msg', out.join('\n'), 'ok');
+    // The month's state and the service's findings (its reconciliation) as they are after this push.
     await refreshMonth();
   } catch (e) {
     if (tokenRefused(e)) return say('push-msg', '');
@@ -209,6 +284,7 @@ async function push(): Promise<void> {
   } finally {
     show('cancel', false);
     S.abort = null;
+    updateControls();
   }
 }
 
@@ -235,50 +311,132 @@ async function writeAnalysis(): Promise<void> {
   }
 }
 
+/** Requests for the month's state and findings: an answer older than the latest is dropped. */
 let monthRequests = 0;
 
+/** The month's state and the service's findings for it (validation and reconciliation), one request each. */
 async function refreshMonth(): Promise<void> {
   if (!S.client) return;
-  const period = ($('period') as HTMLInputElement).value;
-  if (!period) return;
-  const unit = ($('unit') as HTMLSelectElement).value;
-  if (!unit && S.role !== 'clerk') {
-    say('month-msg', '');
-    return;
-  }
   // A slow answer for the month or unit shown before must not overwrite the one chosen since.
   const mine = ++monthRequests;
+  const period = ($('period') as HTMLInputElement).value;
+  const unit = ($('unit') as HTMLSelectElement).value;
+  if (!period || (!unit && S.role !== 'clerk')) {
+    showMonth(null, null);
+    return;
+  }
+  const q = new URLSearchParams({ period, lang: S.lang, ...(unit ? { unit } : {}) });
   try {
-    const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
+    const [state, found] = await Promise.all([
+      apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`),
+      apiRequest<FindingsResponse>(S.client, 'GET', `/findings?${q}`),
+    ]);
     if (mine !== monthRequests) return;
-    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(s.changed_by ?? '', s.changed_at ? new Date(s.changed_at).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB') : '') : S.w.open} · ${S.w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.findings_summary.error > 0 ? 'error' : s.status === 'closed' ? 'info' : 'ok');
+    showMonth(state, found, unit);
   } catch (e) {
-    if (tokenRefused(e)) return say('month-msg', '');
+    if (mine !== monthRequests) return;
+    if (tokenRefused(e)) return showMonth(null, null);
     say('month-msg', S.w.error(errorText(e)), 'error');
   }
 }
 
-async function closeMonth(): Promise<void> {
+function showMonth(s: PeriodStateResponse | null, found: FindingsResponse | null, unit = ''): void {
+  S.month = s;
+  updateControls();
+  if (!s) say('month-msg', '');
+  else {
+    // On the desk's clock, as the workbench says it.
+    const at = s.changed_at ? localTimestamp(new Date(s.changed_at)) : '';
+    const sum = s.findings_summary;
+    say('month-msg', `${S.w.month}${S.lang === 'zh' ? '：' : ': '}${s.status === 'closed' ? S.w.closed(actorText(s.changed_by ?? '', S.lang), at) : S.w.open} · ${S.w.findingsSummary(sum.error, sum.warning, sum.info)}`, sum.error > 0 ? 'error' : s.status === 'closed' ? 'info' : 'ok');
+  }
+  show('server-box', found !== null);
+  say('server-msg', '');
+  if (!found) return $('server-findings').replaceChildren();
+  const sum = found.summary;
+  say('server-summary', found.findings.length ? S.w.findingsSummary(sum.error, sum.warning, sum.info) : S.w.noFindings, sum.error > 0 ? 'error' : 'ok');
+  renderFindingList($('server-findings'), found.findings, S.w, (x) => void goTo(x, 'server-msg'));
+  // The month and unit the list is of: what the tests can wait for.
+  $('server-box').dataset.shown = `${found.period} ${unit}`.trim();
+}
+
+/** A closed month is reopened, an open one closed: a reopen always asks why, a close when the service refuses it for errors. */
+async function closeOrReopen(): Promise<void> {
   if (!S.client) return;
+  const client = S.client;
   const period = ($('period') as HTMLInputElement).value;
   const unit = ($('unit') as HTMLSelectElement).value;
-  if (!unit) {
-    say('month-msg', S.w.pickUnit, 'error');
-    return;
-  }
+  if (!unit) return say('close-msg', S.w.pickUnit, 'error');
+  const post = (action: 'close' | 'reopen', body: object) => apiRequest(client, 'POST', `/periods/${period}/${action}`, JSON.stringify({ unit, ...body }));
+  say('close-msg', '');
   try {
-    await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}) }));
-  } catch (e) {
-    if (e instanceof ApiRequestError && e.code === 'period_has_errors') {
-      const reason = prompt(S.w.overridePrompt);
-      if (!reason) return;
-      await apiRequest(S.client, 'POST', `/periods/${period}/close`, JSON.stringify({ ...(unit ? { unit } : {}), override: reason }));
+    if (S.month?.status === 'closed') {
+      const reason = await askReason(S.w.reopenReason);
+      if (reason === null) return;
+      await post('reopen', { reason });
+      say('close-msg', S.w.reopenedOk(unit, period), 'ok');
     } else {
-      if (!tokenRefused(e)) say('month-msg', S.w.error(errorText(e)), 'error');
-      return;
+      try {
+        await post('close', {});
+      } catch (e) {
+        if (!(e instanceof ApiRequestError && e.code === 'period_has_errors')) throw e;
+        const override = await askReason(S.w.overridePrompt);
+        if (override === null) return;
+        await post('close', { override });
+      }
+      say('close-msg', S.w.closedOk(unit, period), 'ok');
     }
+  } catch (e) {
+    if (!tokenRefused(e)) say('close-msg', S.w.error(errorText(e)), 'error');
   }
   await refreshMonth();
+}
+
+/**
+ * A reason asked in the pane's own modal — EdgeHTML has no <dialog>, and Office's hosts do not show
+ * window.prompt: the text, or null when cancelled (Cancel or Escape). An empty reason is refused there.
+ */
+function askReason(label: string): Promise<string | null> {
+  const text = $('reason') as HTMLTextAreaElement;
+  const ok = $('reason-ok');
+  const cancel = $('reason-cancel');
+  const back = document.activeElement as HTMLElement | null;
+  $('reason-label').textContent = label;
+  text.value = '';
+  say('reason-msg', '');
+  show('reason-overlay', true);
+  text.focus();
+  return new Promise((resolve) => {
+    // On the document, not the dialog: a click on the backdrop takes the focus out of it.
+    const onKey = (e: KeyboardEvent) => {
+      // EdgeHTML names the key 'Esc'.
+      if (e.key === 'Escape' || e.key === 'Esc') {
+        e.preventDefault();
+        done(null);
+      } else if (e.key === 'Tab') {
+        // Focus stays in the dialog: the page behind it is not for now.
+        const order = [text, cancel, ok];
+        const at = order.indexOf(document.activeElement as HTMLElement);
+        e.preventDefault();
+        order[(at + (e.shiftKey ? order.length - 1 : 1)) % order.length]!.focus();
+      }
+    };
+    const done = (answer: string | null) => {
+      document.removeEventListener('keydown', onKey);
+      show('reason-overlay', false);
+      if (back) back.focus();
+      resolve(answer);
+    };
+    document.addEventListener('keydown', onKey);
+    cancel.onclick = () => done(null);
+    text.oninput = () => say('reason-msg', '');
+    ok.onclick = () => {
+      const reason = text.value.trim();
+      if (reason) return done(reason);
+      say('reason-msg', S.w.reasonNeeded, 'error');
+      text.focus();
+    };
+  });
 }
 
 function wire(): void {
@@ -291,16 +449,18 @@ function wire(): void {
   ($('token') as HTMLInputElement).value = localStorage.getItem('ledger-sync.token') ?? '';
   $('connect-btn').onclick = () => void connect();
   $('scan-btn').onclick = () => void scan();
+  $('revalidate-btn').onclick = () => void scan('findings-msg');
   $('mark-btn').onclick = () => void markAll();
   $('clear-btn').onclick = () => void clearMarks();
   $('push-btn').onclick = () => void push();
   $('cancel').onclick = () => S.abort?.abort();
   $('analysis-btn').onclick = () => void writeAnalysis();
-  $('close-month').onclick = () => void closeMonth();
+  $('close-month').onclick = () => void closeOrReopen();
   $('period').onchange = () => {
     if (S.grids.length) recheck();
     void refreshMonth();
   };
+  updateControls();
   show('app', true);
 }
 
@@ -337,6 +497,7 @@ function start(): void {
       columns: (settings().get('ledger-sync.columns') as Record<string, Record<string, string | null>> | null) ?? {},
       headerRows: (settings().get('ledger-sync.headerRows') as Record<string, number> | null) ?? {},
       abort: null,
+      month: null,
     };
     say('status', '');
     wire();

@@ -2,6 +2,7 @@
 import { AuditResponse, DiffResponse, PeriodStateResponse } from '../shared/api';
 import { ClientOptions, apiRequest } from '../shared/api-client';
 import { Lang } from '../shared/findings';
+import { actorText } from '../shared/audit-text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { auditLayout, changesLayout } from '../shared/month-end-tables';
 import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
@@ -30,10 +31,10 @@ async function unitOf(c: ClientOptions, unit: string | undefined, command: strin
 function stateLine(s: PeriodStateResponse, lang: Lang): string {
   const f = s.findings_summary;
   if (lang === 'zh') {
-    const who = s.changed_by ? `（${s.changed_by}，${s.changed_at}${s.reason ? `，${s.reason}` : ''}）` : '';
+    const who = s.changed_by ? `（${actorText(s.changed_by, lang)}，${s.changed_at ? localTimestamp(new Date(s.changed_at)) : ''}${s.reason ? `，${s.reason}` : ''}）` : '';
     return `${s.unit} ${s.period}：${s.status === 'closed' ? '已结账' : '未结账'}${who}；${f.error} 个错误，${f.warning} 个警告，${f.info} 条提示\n`;
   }
-  const who = s.changed_by ? ` (by ${s.changed_by} at ${s.changed_at}${s.reason ? `: ${s.reason}` : ''})` : '';
+  const who = s.changed_by ? ` (by ${actorText(s.changed_by, lang)} at ${s.changed_at ? localTimestamp(new Date(s.changed_at)) : ''}${s.reason ? `: ${s.reason}` : ''})` : '';
   return `${s.unit} ${s.period}: ${s.status}${who}; ${f.error} errors, ${f.warning} warnings, ${f.info} info\n`;
 }
 

@@ -23,6 +23,16 @@ export function roleText(role: string, lang: Lang): string {
   return ROLE[role]?.[lang === 'zh' ? 0 : 1] ?? role;
 }
 
+/**
+ * Who acted, as a person reads it: the service's own events by 系统, a token without a label (stored
+ * as `unit/role`, server/auth.ts) as `A 经办人员`; a labelled token's label as it was given.
+ */
+export function actorText(actor: string, lang: Lang): string {
+  if (actor === 'system') return lang === 'zh' ? '系统' : 'The service';
+  const m = /^(.+)\/(clerk|reviewer|admin)$/.exec(actor);
+  return m ? `${m[1]} ${roleText(m[2]!, lang)}` : actor;
+}
+
 export function auditActionText(action: string, lang: Lang): string {
   return ACTION[action]?.[lang === 'zh' ? 0 : 1] ?? action;
 }
@@ -90,7 +100,7 @@ function ledgerText(kind: unknown, lang: Lang): string {
 export function auditSentence(e: { actor: string; action: string; period: string | null; details: Record<string, unknown> }, lang: Lang): string {
   const zh = lang === 'zh';
   const d = e.details;
-  const who = e.actor === 'system' ? (zh ? '系统' : 'The service') : e.actor;
+  const who = actorText(e.actor, lang);
   const month = e.period ?? '';
   const findings = d.findings ? detailValue('findings', d.findings, lang) : null;
   const tail = (s: string | null) => (s ? (zh ? `；${s}` : `; ${s}`) : '');
@@ -115,8 +125,8 @@ export function auditSentence(e: { actor: string; action: string; period: string
     }
     case 'reopen':
       return zh
-        ? `${who} 重新打开 ${d.unit ? `${String(d.unit)} ` : ''}${month}，原因：${String(d.reason ?? '')}${d.closed_by ? `（原结账人 ${String(d.closed_by)}）` : ''}`
-        : `${who} reopened ${d.unit ? `${String(d.unit)} ` : ''}${month} because: ${String(d.reason ?? '')}${d.closed_by ? ` (closed by ${String(d.closed_by)})` : ''}`;
+        ? `${who} 重新打开 ${d.unit ? `${String(d.unit)} ` : ''}${month}，原因：${String(d.reason ?? '')}${d.closed_by ? `（原结账人 ${actorText(String(d.closed_by), lang)}）` : ''}`
+        : `${who} reopened ${d.unit ? `${String(d.unit)} ` : ''}${month} because: ${String(d.reason ?? '')}${d.closed_by ? ` (closed by ${actorText(String(d.closed_by), lang)})` : ''}`;
     case 'token_create': {
       const role = roleText(String(d.role ?? ''), lang);
       const expires = typeof d.expires_at === 'string' ? d.expires_at.slice(0, 10) : null;

@@ -10,7 +10,7 @@ import { LEDGERS, LedgerKind } from './ledgers';
 import { ENUMS } from './enums';
 import type { DiffValue } from './diff';
 import { SheetLayout, layoutSheet } from './sheet-layout';
-import { auditSentence } from './audit-text';
+import { actorText, auditSentence } from './audit-text';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
 export const AUDIT_SHEET: [string, string] = ['审计记录', 'Audit trail'];
@@ -60,7 +60,7 @@ function auditTable(events: AuditEventView[], lang: Lang, timeZone?: string): An
     sheet: name,
     columns: ['id', 'at', 'unit', 'period', 'actor', 'action', 'event'],
     // Times on the deployment's clock, each event one sentence (analysis.md "Display").
-    rows: events.map((e) => [e.id, localTimestamp(new Date(e.at), timeZone), e.unit, e.period, e.actor === 'system' ? (lang === 'zh' ? '系统' : 'service') : e.actor, e.action, auditSentence(e, lang)]),
+    rows: events.map((e) => [e.id, localTimestamp(new Date(e.at), timeZone), e.unit, e.period, actorText(e.actor, lang), e.action, auditSentence(e, lang)]),
   };
 }
 

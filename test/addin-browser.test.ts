@@ -1,8 +1,10 @@
 /**
  * The built task pane in headless Chromium (Debian's, driven by playwright-core), with the fake
  * Excel host injected in place of office.js, against a real service on SQLite: connect, find the
- * sample's ledgers, validate, click a finding, push, write the analysis. Screenshots of each step
- * go to test-output/addin/.
+ * sample's ledgers, validate, click a finding, push, write the analysis; the service's findings,
+ * the month closed and reopened through the pane's own dialog, and the pane at 320 px. Screenshots
+ * of each step go to test-output/addin/. Every wait is for the state asserted, never for a time:
+ * these run beside other work (issue 18).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -34,6 +36,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** tsx compiles functions with esbuild's keepNames, whose `__name` helper the page lacks when a function is sent there as text. */
 const NAME_HELPER = 'globalThis.__name = (f) => f;';
+
+/** The month the pane defaults to when the service has none pushed: this one, on the local clock. */
+function thisMonth(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
 
 /** Runs in the page: the fake workbook on the sample, and Office / Excel as the pane expects them. */
 function installFake(lib: { FakeExcel: new () => any }, data: { name: string; rows: unknown[][]; merges?: string[] }[], maxMinor: number, file: number[] | null): void {
@@ -117,8 +125,8 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
   });
 
   /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
-  async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false, file: Uint8Array | null = null): Promise<Page> {
-    const p = await browser.newPage({ viewport: { width: 360, height: 900 } });
+  async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false, file: Uint8Array | null = null, width = 360): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width, height: 900 } });
     // EdgeHTML 18 (Office 2019's add-in host) has no BigInt and no TextDecoder: gone before any script of the page runs.
     if (withoutBigInt) await p.addInitScript({ content: 'delete window.BigInt; delete window.TextDecoder;' });
     await p.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
@@ -206,6 +214,11 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
       assert.match(await p.textContent('#connect-msg') ?? '', /^此令牌已于 .* 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌$/);
       assert.equal(await p.inputValue('#token'), '');
       assert.equal(await p.evaluate(() => localStorage.getItem('ledger-sync.token')), null);
+      // Back to the first step: what needs the service is disabled again, saying why.
+      assert.equal(await p.isDisabled('#push-btn'), true);
+      assert.equal(await p.isDisabled('#analysis-btn'), true);
+      assert.match(await p.textContent('#push-why') ?? '', /^请先连接服务器。/);
+      assert.equal(await p.textContent('#analysis-why'), '请先连接服务器。');
       await p.screenshot({ path: path.join(SHOTS, '0-token-revoked.png'), fullPage: true });
     } finally {
       await p.close();
@@ -216,6 +229,12 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await page.goto(`${url}/addin/taskpane.html`);
     await page.waitForSelector('#app:not([hidden])');
     assert.equal(await page.inputValue('#server'), url);
+    // Before connecting: push and analysis disabled, the reason beside each; marking needs the ledgers read.
+    assert.deepEqual(await Promise.all(['#push-btn', '#analysis-btn', '#mark-btn'].map((b) => page.isDisabled(b))), [true, true, true]);
+    assert.equal(await page.textContent('#push-why'), '请先连接服务器。请先读取工作簿。');
+    assert.equal(await page.textContent('#analysis-why'), '请先连接服务器。');
+    assert.equal(await page.textContent('#mark-why'), '请先读取工作簿。');
+    assert.equal(await page.inputValue('#period'), '');
     await shot('0-open');
 
     await page.fill('#token', 'lsk_wrong');
@@ -229,11 +248,24 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     // The reviewer's unit box and close button are not a clerk's (hidden, and so not shown).
     assert.equal(await page.isVisible('#unit-row'), false);
     assert.equal(await page.isVisible('#close-month'), false);
+    // Connected: analysis can be written; pushing still waits for the ledgers read.
+    assert.equal(await page.isDisabled('#analysis-btn'), false);
+    assert.equal(await page.isHidden('#analysis-why'), true);
+    assert.equal(await page.isDisabled('#push-btn'), true);
+    assert.equal(await page.textContent('#push-why'), '请先读取工作簿。');
+    // Nothing pushed by A yet: the period starts at this month.
+    assert.equal(await page.inputValue('#period'), thisMonth());
     await shot('1-connected');
 
     await page.fill('#period', '2024-06');
+    // The service's findings of June: none before the push.
+    await page.waitForSelector('#server-box[data-shown="2024-06"]');
+    assert.equal(await page.textContent('#server-summary'), '没有发现问题。');
+    assert.equal(await page.locator('#server-findings .finding').count(), 0);
     await page.click('#scan-btn');
     await page.waitForSelector('#ledger-list li');
+    assert.equal(await page.isDisabled('#push-btn'), false);
+    assert.equal(await page.isHidden('#push-why'), true);
     assert.equal(await page.locator('#ledger-list li').count(), 7);
     assert.equal(await page.locator('#ledger-list select.kind').nth(2).inputValue(), 'purchase'); // 合同台账
     // Validation (V and I codes) as `ledger-sync check` gives it; reconciliation is the service's, after the push.
@@ -260,6 +292,19 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     const saved = await page.evaluate('Object.keys(window.Office.context.document.settings.get("ledger-sync.columns") ?? {})');
     assert.deepEqual(saved, ['合同台账'], 'the column choice is kept in the workbook’s settings');
 
+    // The clerk corrects the date in Excel and validates again: the V03 of C17 goes; back as it was, it returns.
+    const c17 = () => page.locator('#findings .finding', { hasText: '合同台账!C17 V03' }).count();
+    assert.equal(await c17(), 1);
+    await fake('(f) => { f.sheet("合同台账").cells[16][2] = "2024-02-28"; }');
+    await page.click('#revalidate-btn');
+    await page.waitForFunction(() => /^1 个错误/.test(document.getElementById('findings-summary')!.textContent ?? ''));
+    assert.equal(await c17(), 0);
+    await shot('3a-revalidated');
+    await fake('(f) => { f.sheet("合同台账").cells[16][2] = "2024-02-30"; }');
+    await page.click('#revalidate-btn');
+    await page.waitForFunction(() => /^2 个错误/.test(document.getElementById('findings-summary')!.textContent ?? ''));
+    assert.equal(await c17(), 1);
+
     const first = page.locator('button.finding.error').first();
     const label = (await first.textContent()) ?? '';
     await first.click();
@@ -282,6 +327,12 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     // A month with error-level findings is said as an error, not in the "all is well" green.
     await page.waitForFunction(() => /[1-9]\d* 个错误/.test(document.getElementById('month-msg')!.textContent ?? ''));
     assert.equal(await page.getAttribute('#month-msg', 'class'), 'message error');
+    // The push refreshed the service's findings too: its reconciliation (P, A, B codes) listed, each `sheet!cell code message`.
+    await page.waitForFunction(() => document.querySelectorAll('#server-findings .finding').length > 0);
+    const listed = await page.locator('#server-findings .finding').allTextContents();
+    assert.ok(listed.every((t) => /^\S+![A-Z]+\d+ [A-Z]\d\d \S/.test(t)), listed.join('\n'));
+    assert.ok(listed.some((t) => /^\S+ [PAB]\d\d /.test(t)), 'reconciliation findings are listed');
+    assert.match(await page.textContent('#server-summary') ?? '', /^[1-9]\d* 个错误/);
     await shot('4-pushed');
 
     await page.click('#analysis-btn');
@@ -333,31 +384,162 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     }
   });
 
-  it('gives a reviewer the unit picker, the month’s state and the close button, and the analysis of all units', async () => {
-    const r = await panePage();
-    await r.goto(`${url}/addin/taskpane.html`);
-    await r.fill('#token', s.tokens.reviewer);
-    await r.fill('#period', '2024-06');
-    await r.click('#connect-btn');
-    await r.waitForSelector('#unit-row:not([hidden])');
-    // The units arrive after the row is shown: wait for them, never for a fixed time (a busy machine is slower).
-    await r.waitForFunction(() => document.querySelectorAll('#unit option').length >= 5);
-    assert.deepEqual(await r.locator('#unit option').allTextContents(), ['全部单位', 'A 甲单位', 'ADMIN', 'B 乙单位', 'REVIEW']);
-    await r.selectOption('#unit', 'A');
-    await r.waitForFunction(() => /未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));
-    // A has error-level findings: closing asks for the reason, which goes with the close.
-    r.once('dialog', (d) => void d.accept('差异已在说明中解释'));
-    await r.click('#close-month');
-    await r.waitForFunction(() => /已结账（REVIEW\/reviewer/.test(document.getElementById('month-msg')!.textContent ?? ''));
-    const period = await s.db.models.Period.findOne({ where: { period: '2024-06' } });
-    assert.deepEqual([period!.status, period!.reason], ['closed', '差异已在说明中解释']);
-    await r.screenshot({ path: path.join(SHOTS, '7-reviewer-closed.png'), fullPage: true });
-    await r.selectOption('#unit', '');
-    await r.click('#analysis-btn');
-    await r.waitForSelector('#analysis-msg.ok');
-    const header = await r.evaluate('window.__fake.sheet("部门对比").cells[3][0]');
-    assert.equal(header, '单位');
-    await r.close();
+  it('lists the service’s findings for the last month pushed, each going to its cell, and fits 320 px', async () => {
+    const p = await panePage(sheets, 9, false, null, 320);
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', s.tokens.clerkA);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#connect-msg.ok');
+      // The period left empty: A's last month with ledgers (June, pushed above).
+      assert.equal(await p.inputValue('#period'), '2024-06');
+      await p.waitForSelector('#server-box[data-shown="2024-06"] .finding');
+      assert.equal(await p.textContent('#server-box h3'), '服务器核对结果');
+      // A reconciliation finding exists only on the service: a click selects its cell in Excel.
+      const item = p.locator('#server-findings .finding', { hasText: /^\S+ P\d\d / }).first();
+      const text = (await item.textContent()) ?? '';
+      await item.click();
+      await p.waitForFunction(() => (window as unknown as { __fake: { selection: unknown } }).__fake.selection !== null);
+      const sel = (await p.evaluate('window.__fake.selection')) as { sheet: string; address: string };
+      assert.ok(text.startsWith(`${sel.sheet}!${sel.address.split(':')[0]!} `), `${text} → ${sel.sheet}!${sel.address}`);
+      await p.click('#scan-btn');
+      await p.waitForFunction(() => /^2 个错误/.test(document.getElementById('findings-summary')!.textContent ?? ''));
+      // 320 px: nothing wider than the pane; the buttons and the findings' long texts wrap.
+      assert.ok((await p.evaluate('document.documentElement.scrollWidth')) as number <= 320);
+      const rows = await p.evaluate(() => Array.from(document.querySelectorAll('button, .finding, .message')).filter((e) => (e as HTMLElement).offsetParent).map((e) => e.getBoundingClientRect().right));
+      assert.ok(rows.every((r) => r <= 320), `right edges ${Math.max(...rows)}`);
+      await p.screenshot({ path: path.join(SHOTS, '8-narrow-320.png'), fullPage: true });
+      // A finding on a sheet this workbook no longer has (renamed, or another copy of the book): said, not an Excel error.
+      await p.evaluate('window.__fake.sheets = window.__fake.sheets.filter((x) => x.name !== "支出明细")');
+      await p.locator('#server-findings .finding', { hasText: /^支出明细!/ }).first().click();
+      await p.waitForSelector('#server-msg:not([hidden])');
+      assert.equal(await p.textContent('#server-msg'), '当前工作簿中没有工作表“支出明细”，无法定位。');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('drops a late answer for a month no longer shown', async () => {
+    const p = await panePage();
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', s.tokens.clerkA);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#server-box[data-shown="2024-06"] .finding');
+      // June's findings held back until May has been shown.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      await p.route(/\/api\/v1\/findings\?.*period=2024-06/, async (r) => {
+        await held;
+        await r.continue();
+      });
+      await p.fill('#period', '2024-07');
+      await p.waitForSelector('#server-box[data-shown="2024-07"]');
+      const juneAsked = p.waitForEvent('request', (r) => /findings\?.*period=2024-06/.test(r.url()));
+      await p.fill('#period', '2024-06');
+      await juneAsked;
+      await p.fill('#period', '2024-05');
+      await p.waitForSelector('#server-box[data-shown="2024-05"]');
+      // From here on, every list the pane shows is recorded: June's late answer must not be one.
+      await p.evaluate(() => {
+        const box = document.getElementById('server-box')!;
+        const seen: string[] = ((window as unknown as { __shown: string[] }).__shown = []);
+        new MutationObserver(() => seen.push(box.dataset.shown ?? '')).observe(box, { attributes: true, attributeFilter: ['data-shown'] });
+      });
+      const juneDone = p.waitForEvent('requestfinished', (r) => /findings\?.*period=2024-06/.test(r.url()));
+      release();
+      await juneDone;
+      // A request made after June's answer came: its list is shown after June's would have been.
+      await p.fill('#period', '2024-04');
+      await p.waitForSelector('#server-box[data-shown="2024-04"]');
+      assert.deepEqual(await p.evaluate('window.__shown'), ['2024-04']);
+      assert.equal(await p.inputValue('#period'), '2024-04');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('gives a reviewer the unit picker, the month’s state, close and reopen with reasons in the pane’s dialog, and the analysis of all units', async () => {
+    const r = await panePage(sheets, 9, false, null, 320);
+    try {
+      await r.goto(`${url}/addin/taskpane.html`);
+      await r.fill('#token', s.tokens.reviewer);
+      await r.click('#connect-btn');
+      await r.waitForSelector('#unit-row:not([hidden])');
+      // The units arrive after the row is shown: wait for them, never for a fixed time (a busy machine is slower).
+      await r.waitForFunction(() => document.querySelectorAll('#unit option').length >= 5);
+      assert.deepEqual(await r.locator('#unit option').allTextContents(), ['全部单位', 'A 甲单位', 'ADMIN', 'B 乙单位', 'REVIEW']);
+      await r.waitForSelector('#connect-msg.ok');
+      // The reviewer's own unit pushed nothing: the period starts at this month.
+      assert.equal(await r.inputValue('#period'), thisMonth());
+      await r.fill('#period', '2024-06');
+      await r.selectOption('#unit', 'A');
+      await r.waitForFunction(() => /未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));
+      await r.waitForSelector('#server-box[data-shown="2024-06 A"] .finding');
+      assert.equal(await r.textContent('#close-month'), '结账');
+
+      // A has error-level findings: the service refuses the close, and the pane's dialog asks why.
+      await r.click('#close-month');
+      await r.waitForSelector('#reason-overlay:not([hidden])');
+      assert.equal(await r.textContent('#reason-label'), '本月仍有错误。如确需结账，请填写原因：');
+      assert.equal(await r.evaluate(() => document.activeElement?.id), 'reason');
+      // An empty reason is refused in the dialog, which stays.
+      await r.click('#reason-ok');
+      await r.waitForSelector('#reason-msg:not([hidden])');
+      assert.equal(await r.textContent('#reason-msg'), '请填写原因。');
+      assert.equal(await r.isVisible('#reason-overlay'), true);
+      await r.screenshot({ path: path.join(SHOTS, '7a-reviewer-reason-refused.png') }); // the viewport: what the reviewer sees over the page
+      // Tab stays within the dialog; Escape cancels, even after a click on the backdrop: nothing sent, the month still open.
+      assert.equal(await r.evaluate(() => document.activeElement?.id), 'reason');
+      await r.keyboard.press('Tab');
+      assert.equal(await r.evaluate(() => document.activeElement?.id), 'reason-cancel');
+      await r.keyboard.press('Shift+Tab');
+      await r.keyboard.press('Shift+Tab');
+      assert.equal(await r.evaluate(() => document.activeElement?.id), 'reason-ok');
+      await r.mouse.click(5, 890);
+      await r.keyboard.press('Escape');
+      await r.waitForSelector('#reason-overlay', { state: 'hidden' });
+      assert.equal(await s.db.models.Period.count({ where: { period: '2024-06', status: 'closed' } }), 0);
+
+      await r.click('#close-month');
+      await r.waitForSelector('#reason-overlay:not([hidden])');
+      assert.equal(await r.inputValue('#reason'), '', 'a new question starts empty');
+      await r.fill('#reason', '差异已在说明中解释');
+      await r.click('#reason-ok');
+      await r.waitForFunction(() => /已结账（REVIEW 复核人员，/.test(document.getElementById('month-msg')!.textContent ?? ''));
+      assert.equal(await r.isHidden('#reason-overlay'), true);
+      const closed = await s.db.models.Period.findOne({ where: { period: '2024-06' } });
+      assert.deepEqual([closed!.status, closed!.reason], ['closed', '差异已在说明中解释']);
+      assert.equal(await r.textContent('#close-msg'), 'A 2024-06 已结账');
+      // Closed: the same button reopens, and a reopen always asks why.
+      await r.waitForFunction(() => document.getElementById('close-month')!.textContent === '重新打开');
+      await r.screenshot({ path: path.join(SHOTS, '7-reviewer-closed.png'), fullPage: true });
+      await r.click('#close-month');
+      await r.waitForSelector('#reason-overlay:not([hidden])');
+      assert.equal(await r.textContent('#reason-label'), '重新打开的原因（必填，记入审计记录）');
+      await r.click('#reason-ok');
+      await r.waitForSelector('#reason-msg:not([hidden])');
+      await r.fill('#reason', '补录六月合同');
+      await r.screenshot({ path: path.join(SHOTS, '7b-reviewer-reopen-reason.png') }); // the viewport: what the reviewer sees over the page
+      await r.click('#reason-ok');
+      await r.waitForFunction(() => /本月状态：未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));
+      const reopened = await s.db.models.Period.findOne({ where: { period: '2024-06' } });
+      assert.deepEqual([reopened!.status, reopened!.reason], ['open', '补录六月合同']);
+      assert.equal(await r.textContent('#close-month'), '结账');
+      assert.equal(await r.textContent('#close-msg'), 'A 2024-06 已重新打开');
+      assert.ok((await r.evaluate('document.documentElement.scrollWidth')) as number <= 320);
+      await r.screenshot({ path: path.join(SHOTS, '7c-reviewer-reopened.png'), fullPage: true });
+
+      await r.selectOption('#unit', '');
+      await r.click('#analysis-btn');
+      await r.waitForSelector('#analysis-msg.ok');
+      const header = await r.evaluate('window.__fake.sheet("部门对比").cells[3][0]');
+      assert.equal(header, '单位');
+    } finally {
+      await r.close();
+    }
   });
 
   it('says plainly that it needs Excel when opened in a plain browser', async () => {

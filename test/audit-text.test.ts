@@ -33,7 +33,7 @@ describe('an audit event as one sentence (the audit sheet and the workbench)', (
     ['张三', 'commit', '2024-07', { snapshot_id: 9, kind: 'asset_event', rows: 12, previous_snapshot_id: 4 },
       '张三 推送 资产变动 12 行（快照 9，替换快照 4）', '张三 pushed the asset event ledger, 12 rows (snapshot 9, replacing snapshot 4)'],
     ['A001/clerk', 'push_open', '2024-06', { push_id: 'u', kind: 'budget', row_count: 42, content_hash: 'x', workbook: '预算.xlsx' },
-      'A001/clerk 开始推送 预算指标 42 行（2024-06，预算.xlsx）', 'A001/clerk began pushing the budget ledger, 42 rows (2024-06, 预算.xlsx)'],
+      'A001 经办人员 开始推送 预算指标 42 行（2024-06，预算.xlsx）', 'A001 clerk began pushing the budget ledger, 42 rows (2024-06, 预算.xlsx)'],
     ['李四', 'push_unchanged', '2024-06', { kind: 'plan', snapshot_id: 5, content_hash: 'x' },
       '李四 推送 采购计划，内容与快照 5 相同，未建新快照', '李四 pushed the plan ledger, the same as snapshot 5: no new snapshot'],
     ['system', 'reconcile', '2024-06', { reconciliation_id: 1, snapshots: { plan: 1 }, findings: { error: 0, warning: 0, info: 1 } },
@@ -46,6 +46,8 @@ describe('an audit event as one sentence (the audit sheet and the workbench)', (
       'admin 为 B 创建复核人员令牌 3（复核岗），2025-03-01 到期', 'admin created reviewer token 3 for B (复核岗), expiring 2025-03-01'],
     ['admin', 'token_revoke', null, { token_id: 3, role: 'clerk', label: null }, 'admin 吊销令牌 3（经办人员）', 'admin revoked token 3 (clerk)'],
     ['system', 'token_refused', null, { token_id: 3, why: 'expired' }, '令牌 3 被拒绝：已过期', 'token 3 refused: expired'],
+    ['REVIEW/reviewer', 'reopen', '2024-07', { unit: 'A', reason: '补录', closed_by: 'REVIEW/reviewer' },
+      'REVIEW 复核人员 重新打开 A 2024-07，原因：补录（原结账人 REVIEW 复核人员）', 'REVIEW reviewer reopened A 2024-07 because: 补录 (closed by REVIEW reviewer)'],
     ['x', 'something_new', '2024-06', { a: 1 }, 'x something_new 2024-06；a：1', 'x something_new 2024-06; a: 1'],
   ];
   for (const [actor, action, period, details, zh, en] of cases) {

@@ -210,7 +210,7 @@ for (const dialect of DIALECTS) {
 
         const closed = await cli('close', '--server', url, '--token', s.tokens.reviewer, '--period', '2024-01', '--unit', 'A', '--override', '一月差异已说明');
         assert.equal(closed.code, 0, closed.err);
-        assert.match(closed.out, /^A 2024-01：已结账（REVIEW\/reviewer，.*一月差异已说明）；\d+ 个错误/);
+        assert.match(closed.out, /^A 2024-01：已结账（REVIEW 复核人员，20\d\d-\d\d-\d\d \d\d:\d\d(:\d\d)?，一月差异已说明）；\d+ 个错误/);
         const heads = (await s.db.models.LedgerHead.findAll({ where: { period: '2024-01' } })).map((h) => h.snapshot_id).sort();
         const change = edited(jan.find((p) => p.open.kind === 'purchase')!, (rows) => void rows.pop());
         const refused = await pushWith(s, s.tokens.clerkA, change);
@@ -279,8 +279,8 @@ for (const dialect of DIALECTS) {
         aws.eachRow((rw, n) => { if (n > 4) { actions.push(rw.getCell(6).value); sentences.push(String(rw.getCell(7).value)); } });
         assert.ok(actions.includes('结账') && actions.includes('提交快照'), JSON.stringify(actions));
         // Each event one sentence in the clerk's words, never JSON.
-        assert.ok(sentences.some((t) => /^A\/clerk 推送 [\u4e00-\u9fa5]+ \d[\d,]* 行（快照 \d+）；错误 \d+，警告 \d+，提示 \d+$/.test(t)), JSON.stringify(sentences));
-        assert.ok(sentences.some((t) => /^REVIEW\/reviewer 结账 A 2024-01；/.test(t)), JSON.stringify(sentences));
+        assert.ok(sentences.some((t) => /^A 经办人员 推送 [\u4e00-\u9fa5]+ \d[\d,]* 行（快照 \d+）；错误 \d+，警告 \d+，提示 \d+$/.test(t)), JSON.stringify(sentences));
+        assert.ok(sentences.some((t) => /^REVIEW 复核人员 结账 A 2024-01；/.test(t)), JSON.stringify(sentences));
         for (const t of sentences) assert.doesNotMatch(t, /[{}"]|_id\b/, t);
         // Times on the deployment's clock (TZ unset here: China's), never UTC ISO strings.
         const first = (await s.db.models.AuditEvent.findAll({ where: { period: '2024-01' }, order: [['id', 'ASC']] }))[0]!;

@@ -51,12 +51,17 @@ export function renderFindingList(box: HTMLElement, findings: readonly Finding[]
   }
 }
 
+/** The cell a finding is shown at and goes to: a finding about a whole row, that row's first cell. */
+export function findingCell(x: Finding): string | null {
+  return x.sheet && x.row ? `${x.column ?? 'A'}${x.row}` : null;
+}
+
 function findingItem(x: Finding, onPick?: (f: Finding) => void): HTMLElement {
   const b = document.createElement(onPick ? 'button' : 'div');
   b.className = `finding ${x.severity}`;
-  const cell = x.row ? `${x.column ?? ''}${x.row}` : '';
+  const cell = findingCell(x);
   b.textContent = `${cell ? `${x.sheet}!${cell}` : ''} ${x.code} ${x.message}`.trim();
   b.dataset.code = x.code;
-  if (onPick && x.sheet && x.row) b.onclick = () => onPick(x);
+  if (onPick && cell) b.onclick = () => onPick(x);
   return b;
 }

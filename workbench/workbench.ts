@@ -12,7 +12,7 @@ import { Corrections, hasCorrections } from '../shared/corrections';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
 import { localTimestamp } from '../shared/dates';
-import { auditSentence } from '../shared/audit-text';
+import { actorText, auditSentence } from '../shared/audit-text';
 import { renderLedgerList } from '../ui/ledger-list';
 import { renderFindingList, summaryKind } from '../ui/finding-list';
 import type { CheckedView, FromWorker, Stage, ToWorker } from './worker-protocol';
@@ -304,7 +304,7 @@ async function refreshMonth(): Promise<void> {
   try {
     const s = await apiRequest<PeriodStateResponse>(S.client, 'GET', `/periods/${period}`);
     if (mine !== latest.month) return;
-    say('month-msg', `${w.month}${lang === 'zh' ? '：' : ': '}${s.unit} ${period} ${s.status === 'closed' ? w.closed(s.changed_by ?? '', s.changed_at ? localTimestamp(new Date(s.changed_at)) : '') : w.open} · ${w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
+    say('month-msg', `${w.month}${lang === 'zh' ? '：' : ': '}${s.unit} ${period} ${s.status === 'closed' ? w.closed(actorText(s.changed_by ?? '', lang), s.changed_at ? localTimestamp(new Date(s.changed_at)) : '') : w.open} · ${w.findingsSummary(s.findings_summary.error, s.findings_summary.warning, s.findings_summary.info)}`, s.status === 'closed' ? 'info' : 'ok');
   } catch (e) {
     if (!tokenRefused(e)) say('month-msg', w.error(errorText(e)), 'error');
   }
@@ -357,7 +357,7 @@ async function refreshBoard(): Promise<void> {
         errors,
         String(u.findings_summary.warning),
         String(u.findings_summary.info),
-        u.status === 'closed' ? w.closed(u.changed_by ?? '', u.changed_at ? localTimestamp(new Date(u.changed_at)) : '') : w.open,
+        u.status === 'closed' ? w.closed(actorText(u.changed_by ?? '', lang), u.changed_at ? localTimestamp(new Date(u.changed_at)) : '') : w.open,
         act,
       ]);
       body.append(tr);
@@ -383,7 +383,7 @@ async function refreshAudit(period: string): Promise<void> {
   // Newest first: what a reviewer looks for is what just happened.
   for (const e of [...a.events].reverse()) {
     const tr = document.createElement('tr');
-    cellRow(tr, [localTimestamp(new Date(e.at)), e.unit ?? '', e.actor, w.actionName(e.action), auditSentence(e, lang)]);
+    cellRow(tr, [localTimestamp(new Date(e.at)), e.unit ?? '', actorText(e.actor, lang), w.actionName(e.action), auditSentence(e, lang)]);
     body.append(tr);
   }
 }
