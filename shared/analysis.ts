@@ -317,6 +317,8 @@ export function analyse(input: AnalysisInput): Analysis {
   }
 
   // forecast — next year's budget suggestion per item.
+  /** The years before this one with purchases read: a year with none is not a year of 0 (its columns are left out). */
+  const earlierYears = new Set<number>();
   {
     type Item = { code: string | null; name: string | null; byYear: Map<number, number>; prices: number[]; plan: number | null };
     const items = new Map<string, Item>();
@@ -330,6 +332,7 @@ export function analyse(input: AnalysisInput): Analysis {
       if (!p.valid || String(p.values.date) > asOf) continue;
       const y = +String(p.values.date).slice(0, 4);
       if (y < year - 2) continue;
+      if (y < year) earlierYears.add(y);
       const it = item(p);
       add(it.byYear, y, amountOf(p));
       if (y === year && number(p.values.unit_price) !== null) it.prices.push(p.values.unit_price as number);
@@ -374,7 +377,7 @@ export function analyse(input: AnalysisInput): Analysis {
     table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis'], rows);
   }
 
-  fitToWhatWasRead(tables, readKinds(ledgers), prior, { year, asOf, lang });
+  fitToWhatWasRead(tables, readKinds(ledgers), prior, earlierYears, { year, asOf, lang });
   return { as_of: asOf, tables, charts: chartSpecs(tables, lang) };
 }
 
@@ -456,7 +459,7 @@ function notRead(kinds: LedgerKind[], lang: Lang): string {
  * Each table as far as the ledgers read can fill it: a table whose ledgers were not read is empty,
  * columns that can never be filled are left out, and the table's note says why in the clerk's words.
  */
-function fitToWhatWasRead(tables: Record<TableKey, AnalysisTable>, read: Set<LedgerKind>, prior: { exec: Amounts | null; spent: Amounts | null }, ctx: { year: number; asOf: IsoDate; lang: Lang }): void {
+function fitToWhatWasRead(tables: Record<TableKey, AnalysisTable>, read: Set<LedgerKind>, prior: { exec: Amounts | null; spent: Amounts | null }, earlierYears: Set<number>, ctx: { year: number; asOf: IsoDate; lang: Lang }): void {
   const zh = ctx.lang === 'zh';
   for (const key of TABLE_KEYS) {
     const t = tables[key];
@@ -485,6 +488,16 @@ function fitToWhatWasRead(tables: Record<TableKey, AnalysisTable>, read: Set<Led
       if (noExec || noSpent) {
         const what = noExec && noSpent ? '' : noExec ? (zh ? '采购执行' : 'purchase ') : zh ? '支出' : 'spending ';
         notes.push(zh ? `无上年同期${what}数据` : `no prior-year ${what}figures for the same months`);
+      }
+    }
+    if (key === 'forecast' && read.has('purchase')) {
+      // A year with no purchase read says nothing of that year: its column is left out, and the trend drawn over the years there are.
+      const lacking = ([[2, 'exec_y_minus_2'], [1, 'exec_y_minus_1']] as const).filter(([back]) => !earlierYears.has(ctx.year - back));
+      if (lacking.length > 0) {
+        dropped.push(...lacking.map(([, c]) => c));
+        const years = lacking.map(([back]) => ctx.year - back).join(zh ? '、' : ' and ');
+        const columns = lacking.map(([, c]) => columnLabel(c, ctx.lang)).join(zh ? '、' : ', ');
+        notes.push(zh ? `未读到 ${years} 年的采购执行：${columns}未列出` : `no purchases of ${years} were read: ${columns} left out`);
       }
     }
     dropColumns(t, dropped);

@@ -11,6 +11,7 @@ import * as XLSX from '@e965/xlsx';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
 import { haveRenderer, pdfText } from './support/render';
+import { englishInChinese, numbersWiderThanColumns, wordsOfBook } from './support/clerk-words';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 
@@ -74,6 +75,18 @@ describe('the analysis sheets as a clerk reads them', function () {
       const shown = c.v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
       assert.ok((widths.get(col) ?? 8.43) >= shown.length + 1, `${addr} ${shown} in a column ${widths.get(col) ?? 'of default width'}`);
     }
+  });
+
+  it('in Chinese, no analysis cell holds an internal key or an English word the ledger does not; no number is wider than its column', async () => {
+    const input = XLSX.readFile(SAMPLE);
+    const wb = XLSX.readFile(await written('zh'), { cellStyles: true, cellNF: true });
+    const ours = wb.SheetNames.filter((n) => !input.SheetNames.includes(n));
+    assert.equal(ours.length, 9, ours.join(' '));
+    assert.deepEqual(englishInChinese(wb, ours, wordsOfBook(input)), []);
+    assert.deepEqual(numbersWiderThanColumns(wb, ours), []);
+    // The check sees what it is for: the English workbook is full of words the ledger does not hold.
+    const en = XLSX.readFile(await written('en'));
+    assert.ok(englishInChinese(en, en.SheetNames.filter((n) => !input.SheetNames.includes(n)), wordsOfBook(input)).length > 50);
   });
 
   it('printed by LibreOffice, no number shows ###', async function () {

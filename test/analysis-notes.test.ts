@@ -38,14 +38,14 @@ describe('analysis tables fitted to the ledgers read', () => {
   // [case, ledgers, table → its note (null: none), table → columns that must be absent]
   const cases: [string, SheetGrid[], Partial<Record<TableKey, string | null>>, Partial<Record<TableKey, string[]>>][] = [
     ['every ledger read: every column there, the prior year said missing', [plans(), contracts(), cards, events, pays(), budget],
-      { summary: null, plan_lines: null, monthly: null, asset_trace: null, expenses: null, forecast: null, departments: '无上年同期数据' },
-      { departments: ['prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'] }],
+      { summary: null, plan_lines: null, monthly: null, asset_trace: null, expenses: null, forecast: '未读到 2022、2023 年的采购执行：前年执行、上年执行未列出', departments: '无上年同期数据' },
+      { departments: ['prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'], forecast: ['exec_y_minus_2', 'exec_y_minus_1'] }],
     ['contracts alone: the plan tables empty and why; the register columns left out', [contracts()],
       {
         summary: '未读到采购计划，本表无数据', plan_lines: '未读到采购计划，本表无数据', monthly: '未读到采购计划，本表无数据', methods: '未读到采购计划，本表无数据',
         departments: '未读到采购计划、支出明细、预算指标，本表无数据', expenses: '未读到预算指标、支出明细，本表无数据',
         asset_trace: '未读到固定资产台账：卡片数、卡片价值、在用、维修、闲置、出借、调出、待报废、报废、维修次数、维修费用、最近变动未列出',
-        forecast: '未读到固定资产台账：到期资产、更新金额未列出',
+        forecast: '未读到固定资产台账：到期资产、更新金额未列出；未读到 2022、2023 年的采购执行：前年执行、上年执行未列出',
       },
       { asset_trace: ['cards', 'in_use', 'repair_cost'], forecast: ['assets_due', 'replacement_amount'] }],
     ['a plan alone: execution columns left out, monthly and methods empty', [plans()],
@@ -109,6 +109,14 @@ describe('prior-year figures in 部门对比', () => {
     pays(['PZ1', D(2024, 3, 20), '办公室', '31002', 10000, 'HT-1'], ['PZ0', D(2023, 5, 20), '办公室', '31002', 4000, null], ['PZ9', D(2023, 11, 2), '办公室', '31002', 9999, null]),
     budget,
   ];
+
+  it('the forecast shows 上年执行 from 2023’s purchases read, and leaves 2022 out', () => {
+    const t = analysisOf(book()).tables.forecast;
+    assert.equal(t.note, '未读到固定资产台账：到期资产、更新金额未列出；未读到 2022 年的采购执行：前年执行未列出');
+    assert.ok(t.columns.includes('exec_y_minus_1') && !t.columns.includes('exec_y_minus_2'), t.columns.join());
+    const pc = t.rows.find((r) => r[0] === 'A02010105')!;
+    assert.equal(pc[t.columns.indexOf('exec_y_minus_1')], '13000.00'); // HT-0 and HT-L: the whole of 2023, not as of June
+  });
 
   it('from the prior year’s rows in the workbook, as of the same day', () => {
     const t = analysisOf(book()).tables.departments;

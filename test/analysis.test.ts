@@ -59,7 +59,10 @@ describe('ledger-sync analyze on the sample', () => {
     assert.deepEqual(json.analysis.departments.columns, ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate']);
     assert.equal(json.analysis.departments.note, '无上年同期数据');
     // Every ledger of the sample was read: no other table lacks a column or says anything.
-    for (const key of ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'expenses', 'forecast'] as const) assert.equal(json.analysis[key].note, undefined, key);
+    for (const key of ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'expenses'] as const) assert.equal(json.analysis[key].note, undefined, key);
+    // Nor a purchase of 2022 or 2023: the forecast leaves those years out rather than show them as 0.
+    assert.equal(json.analysis.forecast.note, '未读到 2022、2023 年的采购执行：前年执行、上年执行未列出');
+    assert.deepEqual(json.analysis.forecast.columns, ['item_code', 'item_name', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis']);
     assert.equal(json.analysis.findings.rows.length, 15);
     assert.equal(json.analysis.findings.rows[0]![0], 'error');
     assert.equal(json.analysis.findings.rows.at(-1)![0], 'info');
