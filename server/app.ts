@@ -10,10 +10,10 @@ import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
 import { API_PREFIX, MAX_CHUNK_BYTES, PeriodChangeSchema, PushOpenSchema, Role, jsonBodyProblem } from '../shared/api';
 import { Db } from './db';
-import { authenticate, requireRole } from './auth';
+import { UNIT_CODE_EXPECTED, authenticate, requireRole } from './auth';
 import { createToken, listTokens, revokeToken } from './tokens';
 import { addressLimiter, DEFAULT_RATE_LIMITS, RateLimits, SignInThrottle, tokenLimiter } from './rate-limits';
-import { HttpError, badRequest, errorHandler, fromZod } from './http-errors';
+import { HttpError, NOT_UTF8, badRequest, errorHandler, fieldZh, fromZod, requestLang } from './http-errors';
 import { commitPush, DEFAULT_PUSH_OPTIONS, openPush, PushServiceOptions, putChunk } from './push-service';
 import { getSnapshot, listSnapshots } from './snapshot-service';
 import { periodAnalysis, periodFindings } from './analysis-service';
@@ -120,12 +120,13 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
       limit: opts.jsonLimit,
       // Bytes that are not UTF-8 would be decoded as U+FFFD: the text would be stored altered.
       verify: (_req, _res, buf) => {
-        if (!isUtf8(buf)) throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400 });
+        if (!isUtf8(buf)) throw new HttpError(400, 'bad_request', NOT_UTF8);
       },
     }),
     (req, _res, next) => {
       const problem = jsonBodyProblem(req.body);
-      if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+      // The problem's own words come from the shared check (shared/api.ts).
+      if (problem) throw badRequest({ zh: `${fieldZh(problem.field)}：${problem.message}`, en: `${problem.field}: ${problem.message}` }, problem.field);
       next();
     },
   ];
@@ -145,7 +146,7 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
       bodyDoc: CHUNK_DOC, raw: true,
       responses: { 200: 'chunk stored', 400: 'bad payload, naming the field', 404: 'no such push', 409: 'push committed or expired', 413: 'chunk too large' },
       handler: async (req, res) => {
-        if (!Buffer.isBuffer(req.body)) throw new HttpError(400, 'bad_request', 'a JSON body {rows, source_rows}', 'body');
+        if (!Buffer.isBuffer(req.body)) throw new HttpError(400, 'bad_request', { zh: '请求内容应为含 rows 和 source_rows 的 JSON 对象', en: 'a JSON body {rows, source_rows}' }, 'body');
         res.json(await putChunk(db, req.auth!, String(req.params.id), String(req.params.n), req.body, opts.push));
       },
     },
@@ -243,7 +244,7 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
       responses: { 200: '{tokens: [{id, unit, role, label, created_at, last_used_at, expires_at, revoked_at, state}]}', 403: 'not an admin', 404: 'no such unit' },
       handler: async (req, res) => {
         const unit = req.query.unit;
-        if (unit !== undefined && typeof unit !== 'string') throw badRequest('unit: a unit code', 'unit');
+        if (unit !== undefined && typeof unit !== 'string') throw badRequest(UNIT_CODE_EXPECTED, 'unit');
         res.json({ tokens: await listTokens(db, unit) });
       },
     },
@@ -252,7 +253,7 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
       responses: { 200: 'the token as listed, revoked', 400: 'bad id', 403: 'not an admin', 404: 'no such token' },
       handler: async (req, res) => {
         const id = Number(req.params.id);
-        if (!Number.isInteger(id) || id < 1) throw badRequest('id: a token id (ledger-sync token list)', 'id');
+        if (!Number.isInteger(id) || id < 1) throw badRequest({ zh: '编号：应为令牌编号（见 ledger-sync token list）', en: 'id: a token id (ledger-sync token list)' }, 'id');
         res.json(await revokeToken(db, id, req.auth));
       },
     },
@@ -276,7 +277,10 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
   // The web workbench at / (dist/workbench, built beside the pane): every desk without the pane.
   const workbenchDir = opts.workbenchDir ?? (opts.addinDir ? path.join(path.dirname(path.resolve(opts.addinDir)), 'workbench') : undefined);
   if (workbenchDir && existsSync(workbenchDir)) app.use('/', express.static(workbenchDir, { index: 'index.html' }));
-  app.use((req, res) => void res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } }));
+  app.use((req, res) => {
+    const message = requestLang(req) === 'zh' ? `没有这个地址：${req.method} ${req.path}，请核对服务器地址` : `no route ${req.method} ${req.path}`;
+    res.status(404).json({ error: { code: 'not_found', message } });
+  });
   app.use(errorHandler(log));
   return app;
 }

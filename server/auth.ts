@@ -3,9 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Role } from '../shared/api';
 import { Db } from './db';
-import { HttpError, notFound, requestLang } from './http-errors';
+import { HttpError, Words, notFound } from './http-errors';
 import type { SignInThrottle } from './rate-limits';
 import { deploymentZone, localTimestamp } from '../shared/dates';
+import { roleText } from '../shared/audit-text';
 
 export interface Auth {
   tokenId: number;
@@ -57,27 +58,31 @@ export function authenticate(db: Db, throttle: SignInThrottle) {
     const header = req.get('authorization') ?? '';
     // The scheme is case-insensitive (RFC 9110); the budget is the token's, however it is spelt (rate-limits.ts).
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!m) return throttle.failed(req, new HttpError(401, 'unauthorized', 'missing token: send "Authorization: Bearer <token>"'));
+    if (!m) return throttle.failed(req, new HttpError(401, 'unauthorized', {
+      zh: '请求没有带令牌：请在设置中填入管理员发给本单位的令牌',
+      en: 'missing token: send "Authorization: Bearer <token>"',
+    }));
     const row = await db.models.Token.findOne({ where: { token_hash: hashToken(m[1]!) } });
-    if (!row) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: unknown or revoked'));
-    const zh = requestLang(req) === 'zh';
+    if (!row) return throttle.failed(req, new HttpError(401, 'unauthorized', { zh: '令牌无效（不存在或已吊销）：请核对令牌，或向管理员申请新令牌', en: 'token refused: unknown or revoked' }));
     const now = new Date();
     if (row.revoked_at) {
       const when = localTime(row.revoked_at);
       await audit(db, { unitId: row.unit_id, action: 'token_refused', details: { token_id: row.id, why: 'revoked' } }).catch(() => undefined);
-      return throttle.failed(req, new HttpError(401, 'token_revoked', zh
-        ? `此令牌已于 ${when} 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌`
-        : `this token was revoked on ${when} and no longer works: ask the administrator who runs ledger-sync for your unit for a new one`));
+      return throttle.failed(req, new HttpError(401, 'token_revoked', {
+        zh: `此令牌已于 ${when} 被吊销，不能再使用：请向本单位负责 ledger-sync 的管理员申请新令牌`,
+        en: `this token was revoked on ${when} and no longer works: ask the administrator who runs ledger-sync for your unit for a new one`,
+      }));
     }
     if (row.expires_at && new Date(row.expires_at).getTime() <= now.getTime()) {
       const when = localTime(row.expires_at);
       await audit(db, { unitId: row.unit_id, action: 'token_refused', details: { token_id: row.id, why: 'expired' } }).catch(() => undefined);
-      return throttle.failed(req, new HttpError(401, 'token_expired', zh
-        ? `此令牌已于 ${when} 过期：请向本单位负责 ledger-sync 的管理员申请新令牌`
-        : `this token expired on ${when}: ask the administrator who runs ledger-sync for your unit for a new one`));
+      return throttle.failed(req, new HttpError(401, 'token_expired', {
+        zh: `此令牌已于 ${when} 过期：请向本单位负责 ledger-sync 的管理员申请新令牌`,
+        en: `this token expired on ${when}: ask the administrator who runs ledger-sync for your unit for a new one`,
+      }));
     }
     const unit = await db.models.Unit.findByPk(row.unit_id);
-    if (!unit) return throttle.failed(req, new HttpError(401, 'unauthorized', 'token refused: its unit no longer exists'));
+    if (!unit) return throttle.failed(req, new HttpError(401, 'unauthorized', { zh: '令牌所属的单位已不存在：请向管理员申请新令牌', en: 'token refused: its unit no longer exists' }));
     noteUse(db, lastWritten, row.id, row.last_used_at, now);
     req.auth = {
       tokenId: row.id,
@@ -92,10 +97,22 @@ export function authenticate(db: Db, throttle: SignInThrottle) {
 
 export function requireRole(min: Role) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (RANK[req.auth!.role] < RANK[min]) throw new HttpError(403, 'forbidden', `this needs the ${min} role; this token is ${req.auth!.role}`);
+    const role = req.auth!.role;
+    if (RANK[role] < RANK[min]) {
+      throw new HttpError(403, 'forbidden', {
+        zh: `此操作须由${roleText(min, 'zh')}办理，当前令牌属于${roleText(role, 'zh')}：请换用${roleText(min, 'zh')}的令牌`,
+        en: `this needs the ${min} role; this token is ${role}`,
+      });
+    }
     next();
   };
 }
+
+/** `unit` that is not a text. */
+export const UNIT_CODE_EXPECTED: Words = { zh: '单位：应为单位代码', en: 'unit: a unit code' };
+
+/** A unit that does not exist, or that the caller may not see (answered alike). */
+export const noUnit = (code: string) => notFound({ zh: `没有单位 ${code}：请核对单位代码`, en: `no unit ${code}` });
 
 /**
  * The unit a read is about: the token's own, or with `unit=CODE` any unit for reviewers. A clerk
@@ -103,10 +120,10 @@ export function requireRole(min: Role) {
  */
 export async function unitScope(db: Db, auth: Auth, code: unknown): Promise<{ id: number; code: string }> {
   if (code === undefined || code === '' || code === auth.unitCode) return { id: auth.unitId, code: auth.unitCode };
-  if (typeof code !== 'string') throw new HttpError(400, 'bad_request', 'unit: a unit code', 'unit');
-  if (RANK[auth.role] < RANK.reviewer) throw notFound(`no unit ${code}`);
+  if (typeof code !== 'string') throw new HttpError(400, 'bad_request', UNIT_CODE_EXPECTED, 'unit');
+  if (RANK[auth.role] < RANK.reviewer) throw noUnit(code);
   const unit = await db.models.Unit.findOne({ where: { code } });
-  if (!unit) throw notFound(`no unit ${code}`);
+  if (!unit) throw noUnit(code);
   return { id: unit.id, code: unit.code };
 }
 

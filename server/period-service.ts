@@ -7,14 +7,16 @@
 import { Transaction, Op } from 'sequelize';
 import { z } from 'zod';
 import { AuditResponse, BoardResponse, DiffResponse, PeriodChangeSchema, PeriodSchema, PeriodStateResponse } from '../shared/api';
+import { actorText } from '../shared/audit-text';
+import { deploymentZone, localTimestamp } from '../shared/dates';
 import { diffLedger, previousPeriod } from '../shared/diff';
 import { Summary, summarise } from '../shared/findings';
 import { LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { ReferenceData } from '../shared/reference';
 import { unitPeriodFindings } from './analysis-service';
-import { Auth, audit, unitScope } from './auth';
+import { Auth, audit, noUnit, unitScope } from './auth';
 import { Db } from './db';
-import { badRequest, conflict, fromZod, notFound } from './http-errors';
+import { badRequest, conflict, fromZod } from './http-errors';
 import { Period } from './models';
 import { Reconciler } from './reconcile-service';
 import { loadLedgerRows } from './row-store';
@@ -23,8 +25,16 @@ type Unit = { id: number; code: string };
 
 function period(p: unknown): string {
   const r = PeriodSchema.safeParse(p);
-  if (!r.success) throw badRequest(`period: ${r.error.issues[0]!.message}, got "${String(p)}"`, 'period');
+  if (!r.success) {
+    throw badRequest({ zh: `期间应为“年-月”格式的月份，如 2024-06，收到的是“${String(p)}”`, en: `period: ${r.error.issues[0]!.message}, got "${String(p)}"` }, 'period');
+  }
   return r.data;
+}
+
+/** Who closed a month and when, as a finance office reads it: `REVIEW 复核人员 于 2024-01-31 18:00` (the deployment's clock). */
+function closedByZh(row: { changed_by: string | null; changed_at: Date | null }): string {
+  const who = row.changed_by ? actorText(row.changed_by, 'zh') : '复核人员';
+  return row.changed_at ? `${who} 于 ${localTimestamp(new Date(row.changed_at), deploymentZone(process.env))}` : who;
 }
 
 /**
@@ -42,7 +52,10 @@ export async function refuseClosed(db: Db, unitId: number, p: string, transactio
   const row = await db.models.Period.findOne({ where: { unit_id: unitId, period: p }, transaction });
   if (row?.status === 'closed') {
     const when = row.changed_at ? row.changed_at.toISOString() : 'an unknown time';
-    throw conflict('period_closed', `period ${p} was closed by ${row.changed_by ?? 'a reviewer'} at ${when}; nothing was stored. A reviewer can reopen it.`);
+    throw conflict('period_closed', {
+      zh: `${p} 已由 ${closedByZh(row)} 结账，本次未保存任何内容；如需修改，请复核人员重新打开该月`,
+      en: `period ${p} was closed by ${row.changed_by ?? 'a reviewer'} at ${when}; nothing was stored. A reviewer can reopen it.`,
+    });
   }
 }
 
@@ -90,17 +103,28 @@ function changeRequest(body: unknown, query: { unit?: unknown }) {
 export async function closePeriod(db: Db, auth: Auth, p: unknown, body: unknown, query: { unit?: unknown }, ref: ReferenceData, reconciler?: Reconciler): Promise<PeriodStateResponse> {
   const month = period(p);
   const req = changeRequest(body, query);
-  if (req.reason !== undefined) throw badRequest('reason: only for reopen; to close despite errors, send override with the reason', 'reason');
+  if (req.reason !== undefined) {
+    throw badRequest({
+      zh: '原因：只在重新打开时填写；本月有错误仍要结账时，请填写结账原因',
+      en: 'reason: only for reopen; to close despite errors, send override with the reason',
+    }, 'reason');
+  }
   const unit = await unitScope(db, auth, req.unit);
   const findings = summarise(await unitPeriodFindings(db, unit, month, ref, reconciler));
   if (findings.error > 0 && req.override === undefined) {
-    throw conflict('period_has_errors', `${unit.code} ${month} has ${findings.error} error-level findings: correct them and push again, or close with an override and its reason`);
+    throw conflict('period_has_errors', {
+      zh: `${unit.code} ${month} 还有 ${findings.error} 个错误，未结账：请更正后重新推送；如确需结账，请填写结账原因后再结账`,
+      en: `${unit.code} ${month} has ${findings.error} error-level findings: correct them and push again, or close with an override and its reason`,
+    });
   }
   const row = await db.write(async (t) => {
     await lockPeriod(db, t, unit.id, month, 'exclusive');
     const current = await db.models.Period.findOne({ where: { unit_id: unit.id, period: month }, transaction: t });
     if (current?.status === 'closed') {
-      throw conflict('period_closed', `${unit.code} ${month} is already closed (by ${current.changed_by} at ${current.changed_at?.toISOString()})`);
+      throw conflict('period_closed', {
+        zh: `${unit.code} ${month} 已由 ${closedByZh(current)} 结账，无需再次结账`,
+        en: `${unit.code} ${month} is already closed (by ${current.changed_by} at ${current.changed_at?.toISOString()})`,
+      });
     }
     const heads = await db.models.LedgerHead.findAll({ where: { unit_id: unit.id, period: month }, transaction: t });
     const values = { status: 'closed' as const, changed_by: auth.actor, changed_at: new Date(), reason: req.override ?? null };
@@ -117,13 +141,18 @@ export async function closePeriod(db: Db, auth: Auth, p: unknown, body: unknown,
 export async function reopenPeriod(db: Db, auth: Auth, p: unknown, body: unknown, query: { unit?: unknown }, ref: ReferenceData, reconciler?: Reconciler): Promise<PeriodStateResponse> {
   const month = period(p);
   const req = changeRequest(body, query);
-  if (req.override !== undefined) throw badRequest('override: only for close', 'override');
-  if (req.reason === undefined) throw badRequest('reason: reopening a closed month needs a reason, kept in the audit trail', 'reason');
+  if (req.override !== undefined) throw badRequest({ zh: '结账原因：只在结账时填写；重新打开请填写原因', en: 'override: only for close' }, 'override');
+  if (req.reason === undefined) {
+    throw badRequest({
+      zh: '原因：重新打开已结账的月份须写明原因，原因记入审计记录',
+      en: 'reason: reopening a closed month needs a reason, kept in the audit trail',
+    }, 'reason');
+  }
   const unit = await unitScope(db, auth, req.unit);
   const row = await db.write(async (t) => {
     await lockPeriod(db, t, unit.id, month, 'exclusive');
     const current = await db.models.Period.findOne({ where: { unit_id: unit.id, period: month }, transaction: t });
-    if (current?.status !== 'closed') throw conflict('period_open', `${unit.code} ${month} is not closed`);
+    if (current?.status !== 'closed') throw conflict('period_open', { zh: `${unit.code} ${month} 尚未结账，无需重新打开`, en: `${unit.code} ${month} is not closed` });
     const saved = await current.update({ status: 'open', changed_by: auth.actor, changed_at: new Date(), reason: req.reason! }, { transaction: t });
     await audit(db, { auth, unitId: unit.id, action: 'reopen', period: month, details: { unit: unit.code, reason: req.reason, closed_by: current.changed_by } }, t);
     return saved;
@@ -167,7 +196,7 @@ export async function listAudit(db: Db, query: unknown): Promise<AuditResponse> 
   if (q.data.period) where.period = q.data.period;
   if (q.data.unit) {
     const unit = await db.models.Unit.findOne({ where: { code: q.data.unit } });
-    if (!unit) throw notFound(`no unit ${q.data.unit}`);
+    if (!unit) throw noUnit(q.data.unit);
     where.unit_id = unit.id;
   }
   const { rows, count } = await db.models.AuditEvent.findAndCountAll({ where, order: [['id', 'ASC']], offset: q.data.offset, limit: q.data.limit });

@@ -12,7 +12,7 @@ import { LedgerRow } from '../shared/validate';
 import { DEFAULT_REFERENCE, ReferenceData } from '../shared/reference';
 import { Db } from './db';
 import { Auth, audit } from './auth';
-import { HttpError, badRequest, conflict, fromZod, notFound } from './http-errors';
+import { HttpError, NOT_JSON, NOT_UTF8, badRequest, conflict, fieldZh, fromZod, notFound } from './http-errors';
 import { insertRows, InsertFailpoint } from './row-store';
 import { ChunkCache, ReadChunk, hashedSections } from './chunk-cache';
 import { nodeHasher } from './node-hasher';
@@ -80,9 +80,13 @@ export async function openPush(db: Db, auth: Auth, body: unknown, opts: PushServ
 async function openPushOf(db: Db, auth: Auth, id: string) {
   const push = await db.models.Push.findByPk(id);
   // Another unit's push answers as if it did not exist.
-  if (!push || push.unit_id !== auth.unitId) throw notFound(`no push ${id}`);
-  if (push.status === 'committed') throw conflict('push_committed', `push ${id} is already committed as snapshot ${push.snapshot_id}`);
-  if (push.status === 'expired' || push.expires_at.getTime() < Date.now()) throw conflict('push_expired', `push ${id} expired; open a new push`);
+  if (!push || push.unit_id !== auth.unitId) throw notFound({ zh: `找不到推送 ${id}：请重新推送`, en: `no push ${id}` });
+  if (push.status === 'committed') {
+    throw conflict('push_committed', { zh: `推送 ${id} 已提交，保存为快照 ${push.snapshot_id}，无需再次提交`, en: `push ${id} is already committed as snapshot ${push.snapshot_id}` });
+  }
+  if (push.status === 'expired' || push.expires_at.getTime() < Date.now()) {
+    throw conflict('push_expired', { zh: `推送 ${id} 已超时失效，本次未保存任何内容：请重新推送`, en: `push ${id} expired; open a new push` });
+  }
   return push;
 }
 
@@ -96,7 +100,7 @@ export async function putChunk(
   opts: Pick<PushServiceOptions, 'cache' | 'ref'> = { ref: DEFAULT_REFERENCE },
 ): Promise<{ push_id: string; n: number; rows: number }> {
   const num = Number(n);
-  if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest(`chunk number: an integer 0–${MAX_CHUNKS - 1}`, 'n');
+  if (!/^\d+$/.test(n) || num >= MAX_CHUNKS) throw badRequest({ zh: `分块编号：应为 0–${MAX_CHUNKS - 1} 的整数`, en: `chunk number: an integer 0–${MAX_CHUNKS - 1}` }, 'n');
   const push = await openPushOf(db, auth, id);
   const head = JSON.parse(push.head) as PushOpenRequest;
   const bytes = typeof sent === 'string' ? Buffer.from(sent) : sent;
@@ -120,27 +124,35 @@ export async function putChunk(
   return { push_id: id, n: num, rows };
 }
 
-/** ` (合同台账!D15)` for a field `rows[i][j]` whose row names its source, so the clerk finds the cell. */
-function sourceCellOf(field: string, body: unknown, head: PushOpenRequest): string {
+/** `合同台账!D15` for a field `rows[i][j]` whose row names its source, so the clerk finds the cell. */
+function sourceCellOf(field: string, body: unknown, head: PushOpenRequest): string | null {
   const m = /^rows\[(\d+)\]\[(\d+)\]$/.exec(field);
   const src = m ? (body as { source_rows?: unknown[] }).source_rows?.[+m[1]!] : undefined;
-  if (!m || !Array.isArray(src) || !Number.isInteger(src[1])) return '';
+  if (!m || !Array.isArray(src) || !Number.isInteger(src[1])) return null;
   const sheet = head.source.sheets[src[0] as number]?.sheet;
-  return sheet === undefined ? '' : ` (${visibleText(sheet)}!${columnLetter(+m[2]! + 1)}${src[1]})`;
+  return sheet === undefined ? null : `${visibleText(sheet)}!${columnLetter(+m[2]! + 1)}${src[1]}`;
 }
+
 
 function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
   let body: unknown;
   // Bytes that are not UTF-8 would be decoded as U+FFFD: the text would be stored altered.
-  if (!isUtf8(sent)) throw new HttpError(400, 'bad_json', 'the request body is not valid UTF-8', 'body');
+  if (!isUtf8(sent)) throw new HttpError(400, 'bad_json', NOT_UTF8, 'body');
   try {
     // JSON is UTF-8. Decoded here, not kept: the text of a large chunk is garbage once parsed.
     body = JSON.parse(sent.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'bad_json', 'the request body is not valid JSON', 'body');
+    throw new HttpError(400, 'bad_json', NOT_JSON, 'body');
   }
   const problem = chunkProblem(body, head.source.sheets.length);
-  if (problem) throw badRequest(`${problem.field}${sourceCellOf(problem.field, body, head)}: ${problem.message}`, problem.field);
+  if (problem) {
+    // The problem's own words come from the shared check (shared/api.ts); the cell is named in both languages.
+    const cell = sourceCellOf(problem.field, body, head);
+    throw badRequest({
+      zh: `${fieldZh(problem.field)}${cell ? `（${cell}）` : ''}：${problem.message}`,
+      en: `${problem.field}${cell ? ` (${cell})` : ''}: ${problem.message}`,
+    }, problem.field);
+  }
   return body as ChunkBody;
 }
 
@@ -178,7 +190,8 @@ async function prepareFromStore(db: Db, id: string, head: PushOpenRequest, asOf:
   return prepareLedger(head, [readPushChunk(head, rows, sourceRows, readOptions(opts))], asOf, opts);
 }
 
-const hashMismatch = () => conflict('hash_mismatch', 'the rows received do not match content_hash; nothing was stored');
+const hashMismatch = () =>
+  conflict('hash_mismatch', { zh: '收到的数据与校验值不符，本次未保存任何内容：请重新推送', en: 'the rows received do not match content_hash; nothing was stored' });
 
 export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServiceOptions): Promise<{ status: number; period: string; body: CommitResponse }> {
   const push = await openPushOf(db, auth, id);
@@ -189,10 +202,15 @@ export async function commitPush(db: Db, auth: Auth, id: string, opts: PushServi
   chunks.forEach((c, i) => {
     for (let k = (chunks[i - 1]?.n ?? -1) + 1; k < c.n; k++) missing.push(k);
   });
-  if (missing.length > 0) throw conflict('missing_chunks', `chunks ${missing.join(', ')} were not received; nothing was stored`);
+  if (missing.length > 0) {
+    throw conflict('missing_chunks', { zh: `分块 ${missing.join('、')} 没有收到，本次未保存任何内容：请重新推送`, en: `chunks ${missing.join(', ')} were not received; nothing was stored` });
+  }
   const received = chunks.reduce((s, c) => s + c.row_count, 0);
   if (received !== head.row_count) {
-    throw conflict('missing_chunks', `${received} of ${head.row_count} rows received (chunks 0–${chunks.length - 1}); nothing was stored`);
+    throw conflict('missing_chunks', {
+      zh: `应收 ${head.row_count} 行，只收到 ${received} 行（${chunks.length > 0 ? `分块 0–${chunks.length - 1}` : '没有收到任何分块'}），本次未保存任何内容：请重新推送`,
+      en: `${received} of ${head.row_count} rows received (chunks 0–${chunks.length - 1}); nothing was stored`,
+    });
   }
   const asOf = asOfOfPeriod(head.period)!;
   // Taken out of the cache now: a failed commit is retried from the stored chunks.

@@ -50,12 +50,13 @@ const PageQuery = z.object({
 
 /** A clerk sees only the own unit's snapshots; any other id answers 404. */
 async function visibleSnapshot(db: Db, auth: Auth, idText: string): Promise<{ s: Snapshot; unitCode: string }> {
+  const none = () => notFound({ zh: `没有编号为 ${idText} 的快照`, en: `no snapshot ${idText}` });
   const id = Number(idText);
-  if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id)) throw notFound(`no snapshot ${idText}`);
+  if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id)) throw none();
   const s = await db.models.Snapshot.findByPk(id);
-  if (!s) throw notFound(`no snapshot ${idText}`);
+  if (!s) throw none();
   if (s.unit_id !== auth.unitId) {
-    if (auth.role === 'clerk') throw notFound(`no snapshot ${idText}`);
+    if (auth.role === 'clerk') throw none();
   }
   const unit = await db.models.Unit.findByPk(s.unit_id);
   return { s, unitCode: unit?.code ?? '' };

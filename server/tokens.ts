@@ -4,8 +4,9 @@
  */
 import { Op } from 'sequelize';
 import { Role, ROLES } from '../shared/api';
+import { roleText } from '../shared/audit-text';
 import { Db } from './db';
-import { Auth, audit, hashToken, newToken } from './auth';
+import { Auth, audit, hashToken, newToken, noUnit } from './auth';
 import { HttpError, notFound } from './http-errors';
 
 const UNIT_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -46,12 +47,27 @@ export async function createToken(
   opts: { unit: string; unitName?: string; role: string; label?: string; expiresIn?: string },
   by?: Auth,
 ): Promise<{ token: string; id: number; unit: string; role: Role; expires_at: string | null }> {
-  if (!UNIT_CODE_RE.test(opts.unit)) throw new HttpError(400, 'bad_request', 'unit: 1–64 letters, digits, "_", "-" or "."', 'unit');
-  if (!(ROLES as readonly string[]).includes(opts.role)) throw new HttpError(400, 'bad_request', `role: one of ${ROLES.join(', ')}`, 'role');
+  if (!UNIT_CODE_RE.test(opts.unit)) throw new HttpError(400, 'bad_request', { zh: '单位代码：应为 1–64 个字母、数字或“_”“-”“.”', en: 'unit: 1–64 letters, digits, "_", "-" or "."' }, 'unit');
+  if (!(ROLES as readonly string[]).includes(opts.role)) {
+    throw new HttpError(400, 'bad_request', {
+      zh: `角色：应为 ${ROLES.map((r) => `${r}（${roleText(r, 'zh')}）`).join('、')} 之一`,
+      en: `role: one of ${ROLES.join(', ')}`,
+    }, 'role');
+  }
   const now = new Date();
   const expires = expiryOf(opts.expiresIn ?? DEFAULT_EXPIRES_IN, opts.role, now);
-  if (expires === undefined) throw new HttpError(400, 'bad_request', 'expires_in: a duration such as 90d, 12w, 6m or 1y (at most 10 years), or never', 'expires_in');
-  if (expires === null && opts.role !== 'admin') throw new HttpError(400, 'bad_request', 'expires_in: never is allowed for admin tokens only', 'expires_in');
+  if (expires === undefined) {
+    throw new HttpError(400, 'bad_request', {
+      zh: '有效期：应为 90d、12w、6m、1y 这样的天、周、月、年数（最长 10 年），或 never（永不过期）',
+      en: 'expires_in: a duration such as 90d, 12w, 6m or 1y (at most 10 years), or never',
+    }, 'expires_in');
+  }
+  if (expires === null && opts.role !== 'admin') {
+    throw new HttpError(400, 'bad_request', {
+      zh: '有效期：只有管理员的令牌可以永不过期（never），请给出期限，如 90d',
+      en: 'expires_in: never is allowed for admin tokens only',
+    }, 'expires_in');
+  }
   const token = newToken();
   const id = await db.write(async (t) => {
     let unit = await db.models.Unit.findOne({ where: { code: opts.unit }, transaction: t });
@@ -74,7 +90,7 @@ export async function listTokens(db: Db, unit?: string): Promise<TokenInfo[]> {
   let where = {};
   if (unit !== undefined) {
     const u = units.find((x) => x.code === unit);
-    if (!u) throw notFound(`no unit ${unit}`);
+    if (!u) throw noUnit(unit);
     where = { unit_id: u.id };
   }
   const now = Date.now();
@@ -97,7 +113,7 @@ const iso = (d: Date | string | null | undefined): string | null => (d ? new Dat
 export async function revokeToken(db: Db, id: number, by?: Auth): Promise<TokenInfo> {
   await db.write(async (t) => {
     const row = await db.models.Token.findByPk(id, { transaction: t });
-    if (!row) throw notFound(`no token ${id}`);
+    if (!row) throw notFound({ zh: `没有编号为 ${id} 的令牌：请在令牌列表中核对编号`, en: `no token ${id}` });
     if (row.revoked_at) return;
     await db.models.Token.update({ revoked_at: new Date() }, { where: { id, revoked_at: { [Op.is]: null } }, transaction: t });
     await audit(db, { auth: by, unitId: row.unit_id, action: 'token_revoke', details: { token_id: id, role: row.role, label: row.label } }, t);

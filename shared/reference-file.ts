@@ -1,6 +1,7 @@
 /** A deployment's reference override file, checked with zod (CLI and service; the pane uses the defaults). */
 import { z } from 'zod';
 import { DEFAULT_REFERENCE, ReferenceData, withOverrides } from './reference';
+import { IssueLike, issueZh } from './schema-words';
 
 const count = z.number().int().nonnegative();
 const OverridesSchema = z
@@ -20,12 +21,12 @@ const OverridesSchema = z
  * A deployment's override file (JSON) applied to the defaults, or the first problem in it named by
  * its path (`thresholds.public_tender_fen: expected number`).
  */
-export function referenceWithOverrides(json: unknown, base: ReferenceData = DEFAULT_REFERENCE): { ok: true; ref: ReferenceData } | { ok: false; problem: string } {
+export function referenceWithOverrides(json: unknown, base: ReferenceData = DEFAULT_REFERENCE): { ok: true; ref: ReferenceData } | { ok: false; problem: { zh: string; en: string } } {
   const r = OverridesSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return { ok: false, problem: `${at}: ${issue.message}` };
+    const at = issue.path.length > 0 ? issue.path.join('.') : '';
+    return { ok: false, problem: { zh: `${at || '顶层'}：${issueZh(issue as IssueLike)}`, en: `${at || '(top level)'}: ${issue.message}` } };
   }
   const { $comment: _comment, ...over } = r.data;
   return { ok: true, ref: withOverrides(base, over as Partial<ReferenceData>) };

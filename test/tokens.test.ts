@@ -42,7 +42,7 @@ for (const dialect of DIALECTS) {
         assert.equal(JSON.parse(admin.out).expires_at, null);
         const refused = await cli('token', 'create', '--unit', '001', '--role', 'clerk', '--expires-in', 'never', '--db', url);
         assert.equal(refused.code, 2);
-        assert.equal(refused.err, 'ledger-sync: expires_in: never is allowed for admin tokens only\n');
+        assert.equal(refused.err, 'ledger-sync: 有效期：只有管理员的令牌可以永不过期（never），请给出期限，如 90d\n');
 
         const list = await cli('token', 'list', '--db', url, '--json');
         assert.equal(list.code, 0, list.err);
@@ -72,7 +72,7 @@ for (const dialect of DIALECTS) {
           assert.equal(JSON.parse(again.out).state, 'revoked');
           const none = await cli('token', 'revoke', '99', '--db', url);
           assert.equal(none.code, 2);
-          assert.equal(none.err, 'ledger-sync: no token 99\n');
+          assert.equal(none.err, 'ledger-sync: 没有编号为 99 的令牌：请在令牌列表中核对编号\n');
           const actions = (await db.models.AuditEvent.findAll({ order: [['id', 'ASC']] })).map((e) => [e.action, JSON.parse(e.details).why ?? '']);
           assert.deepEqual(actions, [['token_create', ''], ['token_create', ''], ['token_revoke', ''], ['token_refused', 'revoked'], ['token_refused', 'revoked']]);
         } finally {
