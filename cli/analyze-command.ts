@@ -38,7 +38,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     throw new UsageError({ zh: '--out 不能是输入的工作簿本身：请换一个文件名，或加 --in-place 写回原文件（原文件另存为 .bak）', en: '--out must not be the input workbook: name another file, or add --in-place to write into it (the original is kept as .bak)' });
   }
   const { book, grids } = await readWorkbookSheets(file, lang);
-  if (values.out !== undefined) outNameFits(book.format, values.out, lang);
+  if (values.out !== undefined) outNameFits(book.format, values.out);
   const ref = loadReference(values.reference);
   const { result, analysis } = runBookMonth(grids, { lang, asOf: values['as-of'], year: yearOption(values.year), ref, ...readCorrections(book, grids, values.map, lang) });
   const checked = result;
@@ -73,13 +73,12 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
 }
 
 /** An .xlsm keeps its macros only under an .xlsm name; every other input is written as .xlsx. */
-function outNameFits(format: FileFormat, out: string, lang: Lang): void {
+function outNameFits(format: FileFormat, out: string): void {
   const want = format === 'xlsm' ? '.xlsm' : '.xlsx';
   if (path.extname(out).toLowerCase() === want) return;
-  const why = format === 'xlsm'
-    ? (lang === 'zh' ? '输入工作簿含有宏，--out 必须以 .xlsm 结尾，宏才能保留' : 'the input holds macros: --out must end in .xlsm to keep them')
+  throw new UsageError(format === 'xlsm'
+    ? { zh: '输入工作簿含有宏，--out 必须以 .xlsm 结尾，宏才能保留', en: 'the input holds macros: --out must end in .xlsm to keep them' }
     : format === 'xlsx'
-      ? (lang === 'zh' ? '--out 必须以 .xlsx 结尾' : '--out must end in .xlsx')
-      : (lang === 'zh' ? `输入是 ${format} 格式，分析结果写成新的 .xlsx 工作簿：--out 必须以 .xlsx 结尾` : `the input is a ${format} file; the analysis is written as a new .xlsx workbook: --out must end in .xlsx`);
-  throw new UsageError(why);
+      ? { zh: '--out 必须以 .xlsx 结尾', en: '--out must end in .xlsx' }
+      : { zh: `输入是 ${format} 格式，分析结果写成新的 .xlsx 工作簿：--out 必须以 .xlsx 结尾`, en: `the input is a ${format} file; the analysis is written as a new .xlsx workbook: --out must end in .xlsx` });
 }

@@ -5,16 +5,16 @@ import { Lang } from '../shared/findings';
 import { ApiRequestError } from '../shared/api-client';
 
 /** Words in both languages; the session's is shown (`--lang`, Chinese by default). */
-export type Said = string | { zh: string; en: string };
+export type Said = { zh: string; en: string };
 
 /** A problem that stops the command before any result: one line on stderr, exit 2, in the session's language. */
 export class UsageError extends Error {
   constructor(readonly said: Said) {
-    super(typeof said === 'string' ? said : said.en);
+    super(said.en);
   }
 
   text(lang: Lang): string {
-    return typeof this.said === 'string' ? this.said : this.said[lang];
+    return this.said[lang];
   }
 }
 
@@ -86,13 +86,17 @@ export function periodOption(v: string | undefined, name = '--period'): string {
 /** The options of every command that talks to the service. */
 export const SERVER_OPTIONS = { server: { type: 'string' }, token: { type: 'string' } } as const;
 
-/** One exchange with the service: a refusal becomes the one line the user sees, naming what was refused. */
-export async function askServer<T>(what: string, exchange: () => Promise<T>): Promise<T> {
+/**
+ * One exchange with the service: a refusal becomes the one line the user sees, naming what was
+ * refused; the service's own words are already in the session's language (Accept-Language).
+ */
+export async function askServer<T>(what: Said, exchange: () => Promise<T>): Promise<T> {
   try {
     return await exchange();
   } catch (e) {
-    if (e instanceof ApiRequestError) throw new UsageError(`${what} refused: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`);
-    throw e;
+    if (!(e instanceof ApiRequestError)) throw e;
+    if (e.status === 0) throw new UsageError({ zh: `${what.zh}未完成：${e.message}`, en: `${what.en} failed: ${e.message}` });
+    throw new UsageError({ zh: `${what.zh}被拒绝：${e.message}（HTTP ${e.status}）`, en: `${what.en} refused: ${e.message} (HTTP ${e.status})` });
   }
 }
 
@@ -103,6 +107,6 @@ export function serverOptions(values: { server?: string; token?: string; lang?: 
   if (!server) throw new UsageError({ zh: '缺少 --server 服务器地址（或环境变量 LEDGER_SYNC_SERVER）', en: '--server URL (or LEDGER_SYNC_SERVER) is required' });
   if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError({ zh: `--server 应为 http(s) 地址，而不是“${server}”`, en: `--server must be an http(s) URL, got "${server}"` });
   if (!token) throw new UsageError({ zh: '缺少 --token 令牌（或环境变量 LEDGER_SYNC_TOKEN）', en: '--token (or LEDGER_SYNC_TOKEN) is required' });
-  // The service answers refusals (an expired token, a closed month) in the session's language.
-  return { server, token, fetch: nodeFetch, lang: values.lang === 'en' ? 'en' : 'zh' };
+  // The service answers refusals (an expired token, a closed month) in the session's language: --lang, else the locale's.
+  return { server, token, fetch: nodeFetch, lang: values.lang === 'en' || values.lang === 'zh' ? values.lang : localeLang() };
 }

@@ -16,7 +16,7 @@ export function readCorrections(book: WorkbookFile, grids: readonly SheetGrid[],
   try {
     text = readFileSync(mapFile, 'utf8');
   } catch {
-    throw new UsageError(lang === 'zh' ? `无法读取 --map 文件 ${mapFile}：请检查路径` : `cannot read the --map file ${mapFile}: check the path`);
+    throw new UsageError({ zh: `无法读取 --map 文件 ${mapFile}：请检查路径`, en: `cannot read the --map file ${mapFile}: check the path` });
   }
   try {
     const given = corrections(parseMapText(text), grids, true);
@@ -27,7 +27,7 @@ export function readCorrections(book: WorkbookFile, grids: readonly SheetGrid[],
       columns: { ...stored.columns, ...given.columns },
     };
   } catch (e) {
-    if (e instanceof CorrectionError) throw new UsageError(correctionMessage(e, path.basename(mapFile), lang));
+    if (e instanceof CorrectionError) throw new UsageError({ zh: correctionMessage(e, path.basename(mapFile), 'zh'), en: correctionMessage(e, path.basename(mapFile), 'en') });
     throw e;
   }
 }

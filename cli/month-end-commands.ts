@@ -5,11 +5,11 @@ import { Lang } from '../shared/findings';
 import { actorText } from '../shared/audit-text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
 import { auditLayout, changesLayout } from '../shared/month-end-tables';
-import { Io, SERVER_OPTIONS, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
+import { Io, SERVER_OPTIONS, Said, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { deploymentZone, localTimestamp, writeFileAtomically } from './output-file';
 import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 
-const call = <T>(c: ClientOptions, what: string, method: string, path: string, body?: object): Promise<T> =>
+const call = <T>(c: ClientOptions, what: Said, method: string, path: string, body?: object): Promise<T> =>
   askServer(what, () => apiRequest<T>(c, method, path, body === undefined ? undefined : JSON.stringify(body)));
 
 /**
@@ -18,9 +18,9 @@ const call = <T>(c: ClientOptions, what: string, method: string, path: string, b
  */
 async function unitOf(c: ClientOptions, unit: string | undefined, command: string, lang: Lang): Promise<string | undefined> {
   if (unit) return unit;
-  const me = await call<{ unit: string; role: string }>(c, 'who this token is', 'GET', '/me');
+  const me = await call<{ unit: string; role: string }>(c, { zh: '查询令牌身份', en: 'who this token is' }, 'GET', '/me');
   if (me.role === 'clerk') return undefined;
-  const { units } = await call<{ units: { code: string; name: string | null }[] }>(c, 'units', 'GET', '/units');
+  const { units } = await call<{ units: { code: string; name: string | null }[] }>(c, { zh: '查询单位列表', en: 'the list of units' }, 'GET', '/units');
   const list = units.map((u) => (u.name ? `${u.code} ${u.name}` : u.code)).join(lang === 'zh' ? '、' : ', ');
   throw new UsageError({
     zh: `复核人员请用 --unit 指定单位（ledger-sync ${command} … --unit 单位代码）；现有单位：${list}`,
@@ -49,16 +49,16 @@ export async function runClose(args: string[], io: Io, reopen = false): Promise<
     json: { type: 'boolean' },
   });
   const name = reopen ? 'reopen' : 'close';
-  if (positionals.length > 0) throw new UsageError(`${name} takes no arguments, got "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError({ zh: `${name} 不带参数，多了“${positionals[0]}”`, en: `${name} takes no arguments, got "${positionals[0]}"` });
   const period = periodOption(values.period);
   const c = serverOptions(values);
   const lang = langOption(values.lang);
-  if (reopen && values.override !== undefined) throw new UsageError('reopen takes --reason, not --override');
-  if (!reopen && values.reason !== undefined) throw new UsageError('close takes --override REASON to close despite errors; --reason is for reopen');
-  if (reopen && !values.reason) throw new UsageError('reopen needs --reason "why the month is opened again"');
+  if (reopen && values.override !== undefined) throw new UsageError({ zh: 'reopen 用 --reason 写明原因，不用 --override', en: 'reopen takes --reason, not --override' });
+  if (!reopen && values.reason !== undefined) throw new UsageError({ zh: '有错误仍要结账，请用 --override 写明原因；--reason 用于 reopen', en: 'close takes --override REASON to close despite errors; --reason is for reopen' });
+  if (reopen && !values.reason) throw new UsageError({ zh: 'reopen 须用 --reason “重新打开的原因” 写明原因，原因记入审计记录', en: 'reopen needs --reason "why the month is opened again"' });
   const unit = await unitOf(c, values.unit, name, lang);
   const body = { ...(unit ? { unit } : {}), ...(values.override !== undefined ? { override: values.override } : {}), ...(values.reason !== undefined ? { reason: values.reason } : {}) };
-  const s = await call<PeriodStateResponse>(c, `${name} of ${period}`, 'POST', `/periods/${period}/${name}`, body);
+  const s = await call<PeriodStateResponse>(c, { zh: `${name === 'close' ? '结账' : '重新打开'} ${period}`, en: `${name} of ${period}` }, 'POST', `/periods/${period}/${name}`, body);
   io.out(values.json ? JSON.stringify(s, null, 2) + '\n' : stateLine(s, lang));
   return 0;
 }
@@ -73,14 +73,14 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     lang: { type: 'string' },
   });
-  if (positionals.length > 0) throw new UsageError(`diff takes no arguments, got "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError({ zh: `diff 不带参数，多了“${positionals[0]}”`, en: `diff takes no arguments, got "${positionals[0]}"` });
   const period = periodOption(values.period);
   const c = serverOptions(values);
   const lang = langOption(values.lang);
-  if (values.kind !== undefined && !(LEDGER_KINDS as readonly string[]).includes(values.kind)) throw new UsageError(`--kind must be one of ${LEDGER_KINDS.join(', ')}, got "${values.kind}"`);
+  if (values.kind !== undefined && !(LEDGER_KINDS as readonly string[]).includes(values.kind)) throw new UsageError({ zh: `--kind 应为 ${LEDGER_KINDS.map((k) => `${k}（${LEDGERS[k].zh}）`).join('、')} 之一，而不是“${values.kind}”`, en: `--kind must be one of ${LEDGER_KINDS.join(', ')}, got "${values.kind}"` });
   const unit = await unitOf(c, values.unit, 'diff', lang);
   const q = new URLSearchParams({ ...(values.kind ? { kind: values.kind } : {}), ...(unit ? { unit } : {}) });
-  const d = await call<DiffResponse>(c, `diff of ${period}`, 'GET', `/periods/${period}/diff${q.size ? `?${q}` : ''}`);
+  const d = await call<DiffResponse>(c, { zh: `查询 ${period} 本月变动`, en: `diff of ${period}` }, 'GET', `/periods/${period}/diff${q.size ? `?${q}` : ''}`);
   if (values.out !== undefined) {
     await writeFileAtomically(values.out, await writeAnalysisSheets(null, [changesLayout(d, d.unit, lang, localTimestamp(new Date()))]));
   }
@@ -117,15 +117,15 @@ export async function runAudit(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     lang: { type: 'string' },
   });
-  if (positionals.length > 0) throw new UsageError(`audit takes no arguments, got "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError({ zh: `audit 不带参数，多了“${positionals[0]}”`, en: `audit takes no arguments, got "${positionals[0]}"` });
   const c = serverOptions(values);
   const lang = langOption(values.lang);
-  if (values.out === undefined && !values.json) throw new UsageError('audit needs --out audit.xlsx, --json, or both');
+  if (values.out === undefined && !values.json) throw new UsageError({ zh: 'audit 须指定 --out 审计记录.xlsx 或 --json（或两者都给）', en: 'audit needs --out audit.xlsx, --json, or both' });
   const period = values.period === undefined ? undefined : periodOption(values.period);
   const events: AuditResponse['events'] = [];
   for (let offset = 0; ; ) {
     const q = new URLSearchParams({ offset: String(offset), limit: '10000', ...(period ? { period } : {}), ...(values.unit ? { unit: values.unit } : {}) });
-    const page = await call<AuditResponse>(c, 'audit trail', 'GET', `/audit?${q}`);
+    const page = await call<AuditResponse>(c, { zh: '查询审计记录', en: 'audit trail' }, 'GET', `/audit?${q}`);
     events.push(...page.events);
     offset += page.events.length;
     if (page.events.length === 0 || offset >= page.total) break;

@@ -34,7 +34,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
   const unread = local.findings.filter((f) => f.code === 'V10');
   for (const f of unread) io.err(`${f.sheet}: ${f.message}\n`);
   if (pushes.length === 0) {
-    throw new UsageError(lang === 'zh' ? `${path.basename(file)} 中没有读到任何台账，未推送：请按提示更正表头或工作表类型` : `${path.basename(file)} holds no ledger that could be read: nothing pushed; correct the headers or sheet kinds`);
+    throw new UsageError({ zh: `${path.basename(file)} 中没有读到任何台账，未推送：请按提示更正表头或工作表类型`, en: `${path.basename(file)} holds no ledger that could be read: nothing pushed; correct the headers or sheet kinds` });
   }
   const s0 = local.summary;
   io.err(lang === 'zh' ? `本地校验：${s0.error} 个错误，${s0.warning} 个警告，${s0.info} 条提示\n` : `local check: ${s0.error} errors, ${s0.warning} warnings, ${s0.info} info\n`);
@@ -44,7 +44,7 @@ export async function runPush(args: string[], io: Io): Promise<number> {
     let last = -1;
     const t0 = Date.now();
     // On a refusal the progress line is ended first, so the message starts a line of its own.
-    const r = await askServer(`push of ${p.open.kind}`, () =>
+    const r = await askServer({ zh: `推送${LEDGERS[p.open.kind].zh}`, en: `push of ${p.open.kind}` }, () =>
       pushLedger(client, p, ({ kind, sent, total }) => {
         const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
         if (pct === last) return;

@@ -28,7 +28,7 @@ export async function readWorkbookFile(file: string, lang: Lang): Promise<Workbo
     }
     return await openWorkbook(bytes, path.basename(file), { inflate: zlibInflate });
   } catch (e) {
-    if (e instanceof ReadError) throw new UsageError(readErrorMessage(e, file, lang));
+    if (e instanceof ReadError) throw new UsageError({ zh: readErrorMessage(e, file, 'zh'), en: readErrorMessage(e, file, 'en') });
     throw e;
   }
 }
@@ -40,7 +40,7 @@ export async function readWorkbookSheets(file: string, lang: Lang): Promise<{ bo
   try {
     refuseEmptyWorkbook(grids);
   } catch (e) {
-    if (e instanceof ReadError) throw new UsageError(readErrorMessage(e, file, lang));
+    if (e instanceof ReadError) throw new UsageError({ zh: readErrorMessage(e, file, 'zh'), en: readErrorMessage(e, file, 'en') });
     throw e;
   }
   return { book, grids };

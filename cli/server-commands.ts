@@ -50,9 +50,9 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     lang: { type: 'string' },
   });
   langOption(values.lang);
-  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError({ zh: `serve 不带参数，多了“${positionals[0]}”`, en: `serve takes no arguments, got "${positionals[0]}"` });
   const port = values.port === undefined ? Number(process.env.PORT ?? 3000) : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError({ zh: `--port 应为端口号（0–65535），而不是“${values.port}”`, en: `--port must be a port number, got "${values.port}"` });
   const running = await serve({
     port,
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
@@ -84,13 +84,13 @@ const TOKEN_USAGE = {
   en: 'usage: ledger-sync token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--label TEXT] [--expires-in 90d|12w|6m|1y|never] [--db URL] [--json]\n       ledger-sync token list [--unit CODE] [--db URL] [--json]\n       ledger-sync token revoke <id> [--db URL] [--json]',
 };
 
-/** A refusal of the token service (an HttpError) as the CLI's one line: the service's words, exit 2. */
+/** A refusal of the token service (an HttpError) as the CLI's one line: the service's words in the session's language, exit 2. */
 async function withDb<T>(url: string | undefined, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb(dbUrl(url));
   try {
     return await fn(db);
   } catch (e) {
-    if (e instanceof HttpError) throw new UsageError(e.message);
+    if (e instanceof HttpError) throw new UsageError(e.said);
     throw e;
   } finally {
     await db.close();
@@ -113,10 +113,10 @@ export async function runToken(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     lang: { type: 'string' },
   });
-  if (positionals.length > 0) throw new UsageError(`token create takes no arguments, got "${positionals[0]}"`);
-  if (!values.unit) throw new UsageError('--unit CODE is required');
-  if (!values.role) throw new UsageError('--role clerk|reviewer|admin is required');
-  if (!['clerk', 'reviewer', 'admin'].includes(values.role)) throw new UsageError(`--role must be clerk, reviewer or admin, got "${values.role}"`);
+  if (positionals.length > 0) throw new UsageError({ zh: `token create 不带参数，多了“${positionals[0]}”`, en: `token create takes no arguments, got "${positionals[0]}"` });
+  if (!values.unit) throw new UsageError({ zh: '缺少 --unit 单位代码', en: '--unit CODE is required' });
+  if (!values.role) throw new UsageError({ zh: '缺少 --role：clerk（经办人员）、reviewer（复核人员）或 admin（管理员）', en: '--role clerk|reviewer|admin is required' });
+  if (!['clerk', 'reviewer', 'admin'].includes(values.role)) throw new UsageError({ zh: `--role 应为 clerk（经办人员）、reviewer（复核人员）或 admin（管理员），而不是“${values.role}”`, en: `--role must be clerk, reviewer or admin, got "${values.role}"` });
   const r = await withDb(values.db, (db) => createToken(db, { unit: values.unit!, unitName: values['unit-name'], role: values.role!, label: values.label, expiresIn: values['expires-in'] }));
   if (values.json) {
     io.out(JSON.stringify(r, null, 2) + '\n');

@@ -57,7 +57,8 @@ export async function apiRequest<T>(c: ClientOptions, method: string, path: stri
         continue;
       }
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ApiRequestError(0, 'unreachable', `cannot reach ${c.server}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new ApiRequestError(0, 'unreachable', c.lang === 'zh' ? `无法连接 ${c.server}（${why}）：请检查服务器地址和网络，以及服务是否已启动` : `cannot reach ${c.server}: ${why}`);
     }
     if ((res.status === 429 || res.status === 503) && attempt < retries) {
       const wait = Number(res.headers.get('retry-after'));
@@ -73,7 +74,9 @@ export async function apiRequest<T>(c: ClientOptions, method: string, path: stri
     }
     if (!res.ok) {
       const err = (data as ApiError | null)?.error;
-      throw new ApiRequestError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `HTTP ${res.status}`, err?.field);
+      // No message of the service's own (a proxy's page): the status, in the session's words.
+      const bare = c.lang === 'zh' ? `服务器返回 HTTP ${res.status}，未给出说明：请联系管理员` : `HTTP ${res.status}`;
+      throw new ApiRequestError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? bare, err?.field);
     }
     return data as T;
   }

@@ -420,6 +420,35 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     }
   });
 
+  it('says the service’s refusal in the pane’s language: a push into a month a reviewer closed', async () => {
+    const closed = await fetch(`${url}/api/v1/periods/2024-03/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.tokens.reviewer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ unit: 'A', override: '三月已报批' }),
+    });
+    assert.equal(closed.status, 200, await closed.text());
+    const p = await panePage();
+    try {
+      await p.goto(`${url}/addin/taskpane.html`);
+      await p.waitForSelector('#app:not([hidden])');
+      await p.fill('#token', s.tokens.clerkA);
+      await p.click('#connect-btn');
+      await p.waitForSelector('#connect-msg.ok');
+      await p.fill('#period', '2024-03');
+      await p.waitForSelector('#server-box[data-shown="2024-03"]');
+      await p.click('#scan-btn');
+      await p.waitForSelector('#ledger-list li');
+      await p.click('#push-btn');
+      await p.waitForSelector('#push-msg.error');
+      const said = (await p.textContent('#push-msg')) ?? '';
+      assert.match(said, /2024-03 已由 REVIEW 复核人员 于 \d{4}-\d\d-\d\d \d\d:\d\d 结账，本次未保存任何内容；如需修改，请复核人员重新打开该月/);
+      assert.doesNotMatch(said.replace(/REVIEW/g, ''), /[A-Za-z]{3,}/, said);
+      await p.screenshot({ path: path.join(SHOTS, '9-push-into-closed-month.png'), fullPage: true });
+    } finally {
+      await p.close();
+    }
+  });
+
   it('drops a late answer for a month no longer shown', async () => {
     const p = await panePage();
     try {

@@ -131,4 +131,49 @@ describe('the CLI for a newcomer', () => {
       await s.close();
     }
   });
+
+  it('every refusal is one line in the session’s language: no English in a Chinese session but options, commands and values quoted', async () => {
+    const s = await testService('sqlite');
+    const listening = http.createServer(s.app).listen(0);
+    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    const dir = tmpDir();
+    const srv = ['--server', url];
+    const cases: string[][] = [
+      ['close', 'x', ...srv, '--token', s.tokens.reviewer, '--period', '2024-06'],
+      ['reopen', ...srv, '--token', s.tokens.reviewer, '--period', '2024-06', '--unit', 'A', '--override', 'x'],
+      ['close', ...srv, '--token', s.tokens.reviewer, '--period', '2024-06', '--unit', 'A', '--reason', 'x'],
+      ['reopen', ...srv, '--token', s.tokens.reviewer, '--period', '2024-06', '--unit', 'A'],
+      ['reopen', ...srv, '--token', s.tokens.reviewer, '--period', '2024-06', '--unit', 'A', '--reason', '补录'],
+      ['diff', ...srv, '--token', s.tokens.clerkA, '--period', '2024-06', '--kind', 'nope'],
+      ['audit', ...srv, '--token', s.tokens.reviewer],
+      ['audit', ...srv, '--token', s.tokens.clerkA, '--json'],
+      ['report', SAMPLE, ...srv, '--token', s.tokens.clerkA, '--period', '2024-06'],
+      ['report', ...srv, '--token', s.tokens.clerkA, '--period', '2024-06'],
+      ['diff', ...srv, '--token', 'lsk_wrong', '--period', '2024-06', '--json'],
+      ['diff', '--server', 'http://127.0.0.1:9', '--token', s.tokens.clerkA, '--period', '2024-06', '--json'],
+      ['check', SAMPLE, '--reference', path.join(dir, 'none.json')],
+      ['check', path.join(dir, 'none.xlsx')],
+      ['manifest'],
+      ['serve', '--port', 'x'],
+      ['token', 'create', '--role', 'clerk'],
+      ['token', 'create', '--unit', 'A', '--role', 'boss'],
+    ];
+    try {
+      for (const args of cases) {
+        const zh = await cli(...args);
+        assert.equal(zh.code, 2, `${args.join(' ')}: ${zh.out}${zh.err}`);
+        const line = zh.err.trimEnd();
+        assert.equal(line.split('\n').length, 1, line);
+        assert.match(line, /^ledger-sync: .*[\u4e00-\u9fff]/, line);
+        // What may stay Latin: options and commands, codes, file paths, addresses and the values given.
+        const rest = line.replace(/^ledger-sync: /, '').replace(/--[a-z-]+|ledger-sync|https?:\/\/\S+|\/\S+|“[^”]*”|"[^"]*"|\b(clerk|reviewer|admin|close|reopen|diff|audit|report|manifest|serve|token create|never|JSON|HTTP|ECONNREFUSED|xlsx|json|lsk_\w+|plan|purchase|asset_event|asset|expense|budget)\b/g, '');
+        assert.doesNotMatch(rest, /[A-Za-z]{3,}/, `${args.join(' ')}: ${line}`);
+        const en = await cli(...args, '--lang', 'en');
+        assert.doesNotMatch(en.err, /[\u4e00-\u9fff]{2}/, en.err);
+      }
+    } finally {
+      listening.close();
+      await s.close();
+    }
+  });
 });

@@ -219,7 +219,7 @@ for (const dialect of DIALECTS) {
         assert.equal(refused.open.status, 409);
         const byCli = await cli('push', SAMPLE, '--server', url, '--token', s.tokens.clerkA, '--period', '2024-01');
         assert.equal(byCli.code, 2);
-        assert.match(byCli.err, /period 2024-01 was closed by REVIEW\/reviewer/);
+        assert.match(byCli.err, /被拒绝：2024-01 已由 REVIEW 复核人员 于 \d{4}-\d\d-\d\d \d\d:\d\d 结账，本次未保存任何内容/);
         assert.deepEqual((await s.db.models.LedgerHead.findAll({ where: { period: '2024-01' } })).map((h) => h.snapshot_id).sort(), heads);
         // Unit B's January is still open.
         const bPush = await pushWith(s, s.tokens.clerkB, change);

@@ -33,7 +33,7 @@ describe('reference data overrides (a deployment’s file over the defaults of r
     it(`refuses ${JSON.stringify(json)}, naming the field`, () => {
       const r = referenceWithOverrides(json);
       assert.equal(r.ok, false);
-      if (!r.ok) assert.match(r.problem, want);
+      if (!r.ok) assert.match(r.problem.en, want);
     });
   }
 
@@ -61,9 +61,9 @@ describe('reference data overrides (a deployment’s file over the defaults of r
     const wrong = path.join(dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify({ thresholds: { split_window_days: '90天' } }));
     const cases: [string, RegExp][] = [
-      [path.join(dir, 'missing.json'), /reference file not found: .*missing\.json/],
-      [broken, /reference file .*broken\.json is not valid JSON/],
-      [wrong, /reference file .*wrong\.json: thresholds\.split_window_days: /],
+      [path.join(dir, 'missing.json'), /找不到参考数据文件：.*missing\.json/],
+      [broken, /参考数据文件 .*broken\.json 不是有效的 JSON/],
+      [wrong, /参考数据文件 .*wrong\.json 有误：thresholds\.split_window_days：应为数字$/m],
     ];
     for (const [file, want] of cases) {
       const r = await cli('check', SAMPLE, '--reference', file);

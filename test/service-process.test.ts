@@ -220,9 +220,9 @@ describe('ledger-sync push and token create', function () {
     assert.equal(JSON.parse(json.out).unit_name, '甲单位');
     const other = await cli('report', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--unit', 'B', '--out', path.join(dir, 'b.xlsx'));
     assert.equal(other.code, 2);
-    assert.match(other.err, /analysis of 2024-06 refused: .*\(HTTP 404\)/);
+    assert.match(other.err, /查询 2024-06 分析被拒绝：没有单位 B：请核对单位代码（HTTP 404）/);
     const neither = await cli('report', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06');
-    assert.match(neither.err, /report needs --out out.xlsx, --json, or both/);
+    assert.match(neither.err, /report 须指定 --out 分析\.xlsx 或 --json/);
   });
 
   it('reads --server and --token from the environment', async () => {
@@ -241,9 +241,9 @@ describe('ledger-sync push and token create', function () {
     ['no --period', () => ['push', SAMPLE, '--server', url, '--token', 't'], /缺少 --period YYYY-MM/],
     ['a bad --period', () => ['push', SAMPLE, '--server', url, '--token', 't', '--period', '2024-6'], /--period 应为年月 YYYY-MM/],
     ['no --server', () => ['push', SAMPLE, '--token', 't', '--period', '2024-06'], /缺少 --server 服务器地址/],
-    ['a refused token', () => ['push', SAMPLE, '--server', url, '--token', 'lsk_bad', '--period', '2024-06'], /refused: token refused.*HTTP 401/],
-    ['an unreachable server', () => ['push', SAMPLE, '--server', 'http://127.0.0.1:9', '--token', 't', '--period', '2024-06'], /cannot reach http:\/\/127\.0\.0\.1:9/],
-    ['a bad role', () => ['token', 'create', '--unit', 'A', '--role', 'boss', '--db', `sqlite:${tmpDir()}/x.sqlite`], /--role must be clerk, reviewer or admin/],
+    ['a refused token', () => ['push', SAMPLE, '--server', url, '--token', 'lsk_bad', '--period', '2024-06'], /推送采购计划被拒绝：令牌无效（不存在或已吊销）：请核对令牌，或向管理员申请新令牌（HTTP 401）/],
+    ['an unreachable server', () => ['push', SAMPLE, '--server', 'http://127.0.0.1:9', '--token', 't', '--period', '2024-06'], /推送采购计划未完成：无法连接 http:\/\/127\.0\.0\.1:9（ECONNREFUSED）/],
+    ['a bad role', () => ['token', 'create', '--unit', 'A', '--role', 'boss', '--db', `sqlite:${tmpDir()}/x.sqlite`], /--role 应为 clerk（经办人员）、reviewer（复核人员）或 admin（管理员），而不是“boss”/],
   ];
   for (const [what, argv, message] of bad) {
     it(`exit 2 with one line for ${what}`, async () => {
