@@ -37,10 +37,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** tsx compiles functions with esbuild's keepNames, whose `__name` helper the page lacks when a function is sent there as text. */
 const NAME_HELPER = 'globalThis.__name = (f) => f;';
 
-/** The month the pane defaults to when the service has none pushed: this one, on the local clock. */
+/** The desk the pane runs on: a Chinese one, on China's clock (the service's default zone too). */
+const DESK = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+
+/** The month the pane defaults to when the service has none pushed: this one, on the desk's clock. */
 function thisMonth(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+  return new Intl.DateTimeFormat('en-CA', { timeZone: DESK.timezoneId, year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
 }
 
 /** Runs in the page: the fake workbook on the sample, and Office / Excel as the pane expects them. */
@@ -126,7 +128,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
 
   /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
   async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false, file: Uint8Array | null = null, width = 360): Promise<Page> {
-    const p = await browser.newPage({ viewport: { width, height: 900 } });
+    const p = await browser.newPage({ viewport: { width, height: 900 }, ...DESK });
     // EdgeHTML 18 (Office 2019's add-in host) has no BigInt and no TextDecoder: gone before any script of the page runs.
     if (withoutBigInt) await p.addInitScript({ content: 'delete window.BigInt; delete window.TextDecoder;' });
     await p.route('**/addin/office/office.js', (r) => r.fulfill({ contentType: 'text/javascript', body: '/* the fake host stands in for office.js */' }));
