@@ -126,6 +126,16 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     await s?.close();
   });
 
+  /** The pane connected with `token` (its answer shown), on a page made by panePage. */
+  async function connectedPane(token: string, p: Page): Promise<Page> {
+    await p.goto(`${url}/addin/taskpane.html`);
+    await p.waitForSelector('#app:not([hidden])');
+    await p.fill('#token', token);
+    await p.click('#connect-btn');
+    await p.waitForSelector('#connect-msg.ok');
+    return p;
+  }
+
   /** A page with the fake host in place of office.js: Office and Excel as the pane expects them. */
   async function panePage(data = sheets, maxMinor = 9, withoutBigInt = false, file: Uint8Array | null = null, width = 360): Promise<Page> {
     const p = await browser.newPage({ viewport: { width, height: 900 }, ...DESK });
@@ -204,11 +214,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     const made = await createToken(s.db, { unit: 'A', role: 'clerk', label: '将被吊销' });
     const p = await panePage();
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', made.token);
-      await p.click('#connect-btn');
-      await p.waitForSelector('#connect-msg.ok');
+      await connectedPane(made.token, p);
       await revokeToken(s.db, made.id);
       await p.fill('#period', '2024-07');
       await p.dispatchEvent('#period', 'change');
@@ -389,11 +395,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
   it('lists the service’s findings for the last month pushed, each going to its cell, and fits 320 px', async () => {
     const p = await panePage(sheets, 9, false, null, 320);
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', s.tokens.clerkA);
-      await p.click('#connect-btn');
-      await p.waitForSelector('#connect-msg.ok');
+      await connectedPane(s.tokens.clerkA, p);
       // The period left empty: A's last month with ledgers (June, pushed above).
       assert.equal(await p.inputValue('#period'), '2024-06');
       await p.waitForSelector('#server-box[data-shown="2024-06"] .finding');
@@ -431,11 +433,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
     assert.equal(closed.status, 200, await closed.text());
     const p = await panePage();
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', s.tokens.clerkA);
-      await p.click('#connect-btn');
-      await p.waitForSelector('#connect-msg.ok');
+      await connectedPane(s.tokens.clerkA, p);
       await p.fill('#period', '2024-03');
       await p.waitForSelector('#server-box[data-shown="2024-03"]');
       await p.click('#scan-btn');
@@ -454,10 +452,7 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
   it('drops a late answer for a month no longer shown', async () => {
     const p = await panePage();
     try {
-      await p.goto(`${url}/addin/taskpane.html`);
-      await p.waitForSelector('#app:not([hidden])');
-      await p.fill('#token', s.tokens.clerkA);
-      await p.click('#connect-btn');
+      await connectedPane(s.tokens.clerkA, p);
       await p.waitForSelector('#server-box[data-shown="2024-06"] .finding');
       // June's findings held back until May has been shown.
       let release!: () => void;
