@@ -15,7 +15,7 @@ import { cli } from './support/cli';
 import { DIALECTS, TestService, purchaseCells, purchasePush, pushWith, testService, workbookPushes } from './support/service';
 import { tmpDir } from './support/xlsx';
 import * as XLSX from '@e965/xlsx';
-import { englishInChinese, numbersWiderThanColumns, wordsOfBook } from './support/clerk-words';
+import { englishInChinese, numbersWiderThanColumns, readBack, wordsOfBook } from './support/clerk-words';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
@@ -294,11 +294,11 @@ for (const dialect of DIALECTS) {
         // Every sheet a reviewer hands on — the report, 本月变动, 审计记录 — in the clerk's words: English only
         // where quoted from the ledgers, the units' codes or the workbooks' names; no number wider than its column.
         const pushed = (await s.db.models.Snapshot.findAll()).map((x) => x.source_workbook);
-        const quoted = wordsOfBook(XLSX.readFile(SAMPLE), [...pushed, 'REVIEW ADMIN']);
+        const quoted = wordsOfBook(await readBack(SAMPLE), [...pushed, 'REVIEW ADMIN']);
         for (const file of [report, diffFile, auditFile]) {
-          const wb = XLSX.readFile(file, { cellStyles: true, cellNF: true });
-          assert.deepEqual(englishInChinese(wb, wb.SheetNames, quoted), [], file);
-          assert.deepEqual(numbersWiderThanColumns(wb, wb.SheetNames), [], file);
+          const grids = await readBack(file);
+          assert.deepEqual(englishInChinese(grids, grids.map((g) => g.name), quoted), [], file);
+          assert.deepEqual(numbersWiderThanColumns(XLSX.readFile(file, { cellStyles: true, cellNF: true }), grids.map((g) => g.name)), [], file);
         }
         const denied = await cli('audit', '--server', url, '--token', s.tokens.clerkA, '--out', path.join(dir, 'x.xlsx'));
         assert.equal(denied.code, 2);

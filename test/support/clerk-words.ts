@@ -1,21 +1,37 @@
 /**
- * What a clerk reads in a written sheet (analysis.md "Display"), checked cell by cell on the
- * workbook as the project's reader gives it back: no internal key, no English word in a Chinese
- * sheet but those quoted from the ledger, and no number wider than its column once formatted.
+ * What a clerk reads in a written sheet (analysis.md "Display"), checked cell by cell: no internal
+ * key, no English word in a Chinese sheet but those quoted from the ledger (on the workbook as the
+ * project's reader gives it back), and no number wider than its column once formatted (through
+ * SheetJS, since the project's reader keeps no column widths).
  */
 import * as XLSX from '@e965/xlsx';
+import { SheetGrid } from '../../shared/workbook';
+import { readWorkbookFile } from '../../cli/read-workbook';
+
+/** A written workbook as the project's reader reads it: every sheet, ledger-sync's own analysis sheets included. */
+export async function readBack(file: string): Promise<SheetGrid[]> {
+  const book = await readWorkbookFile(file, 'zh');
+  return Promise.all(book.sheets.map((s) => book.readSheet(s.name)));
+}
+
+/** The text cells of a grid with their addresses. */
+function* textCells(g: SheetGrid): Generator<[string, string]> {
+  for (const [i, row] of g.rows.entries()) {
+    for (const [j, c] of (row ?? []).entries()) if (typeof c === 'string') yield [XLSX.utils.encode_cell({ r: i, c: j }), c];
+  }
+}
 
 const cellsOf = (ws: XLSX.WorkSheet) => Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([k, c]) => [k, c as XLSX.CellObject] as const);
 
 /** Every word of three letters or more in a workbook's cells and sheet names: what the ledger itself says. */
-export function wordsOfBook(wb: XLSX.WorkBook, extra: string[] = []): Set<string> {
+export function wordsOfBook(grids: readonly SheetGrid[], extra: string[] = []): Set<string> {
   const words = new Set<string>();
   const add = (s: string) => {
     for (const m of s.matchAll(/[A-Za-z]{3,}/g)) words.add(m[0]);
   };
-  for (const name of wb.SheetNames) {
-    add(name);
-    for (const [, c] of cellsOf(wb.Sheets[name]!)) if (c.v !== undefined && c.v !== null) add(String(c.v));
+  for (const g of grids) {
+    add(g.name);
+    for (const [, text] of textCells(g)) add(text);
   }
   extra.forEach(add);
   return words;
@@ -25,12 +41,12 @@ export function wordsOfBook(wb: XLSX.WorkBook, extra: string[] = []): Set<string
  * Cells of `sheets` in a Chinese workbook that hold an internal key (`voucher_no`, `push_open`) or an
  * English word the ledger (`quoted`) does not: `sheet!cell "text"` each.
  */
-export function englishInChinese(wb: XLSX.WorkBook, sheets: string[], quoted: Set<string>): string[] {
+export function englishInChinese(grids: readonly SheetGrid[], sheets: string[], quoted: Set<string>): string[] {
   const out: string[] = [];
   for (const name of sheets) {
-    for (const [addr, c] of cellsOf(wb.Sheets[name]!)) {
-      if (typeof c.v !== 'string') continue;
-      const text = c.v;
+    const g = grids.find((x) => x.name === name);
+    if (!g) throw new Error(`no sheet ${name} in the workbook read back`);
+    for (const [addr, text] of textCells(g)) {
       if (/\b[a-z]+_[a-z_]+\b/.test(text) || /[{}]|"[a-z_]+":/.test(text)) {
         out.push(`${name}!${addr} "${text}" (an internal key or JSON)`);
         continue;
