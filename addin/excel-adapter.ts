@@ -9,7 +9,7 @@ import { Cell, CellRange, SheetGrid, WorkbookSource, errorCell } from '../shared
 import { ledgerSheetNames } from '../shared/read/book-parts';
 import { fillMerges, parseRange } from '../shared/read/merges';
 import { visibleText } from '../shared/text';
-import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, quoteSheet, rangeA1, sheetOfMarkReference, subtotalFormula } from '../shared/sheet-layout';
+import { CellFormat, NUMBER_FORMATS, SheetLayout, SheetValue, a1, keyOfMarkName, needsTextGuard, quoteSheet, rangeA1, sheetOfMarkReference, totalsFormula } from '../shared/sheet-layout';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
@@ -240,6 +240,8 @@ export class OfficeWorkbook implements WorkbookSource {
       l.columns.forEach((c, j) => {
         const col = ws.getRangeByIndexes(first, l.firstCol + j, dataRows + (l.totals ? 1 : 0), 1);
         col.numberFormat = Array.from({ length: dataRows + (l.totals ? 1 : 0) }, () => [NUMBER_FORMATS[c.format]]);
+        // 是/否 centred: never against the number beside it.
+        if (c.format === 'flag') col.format.horizontalAlignment = 'Center';
         ws.getRangeByIndexes(0, l.firstCol + j, 1, 1).format.columnWidth = c.width * 7;
       });
       const title = ws.getRangeByIndexes(l.title.row, l.title.col, 1, 1).format.font;
@@ -256,7 +258,7 @@ export class OfficeWorkbook implements WorkbookSource {
         table.showTotals = true;
         const totals = l.totals;
         table.getTotalRowRange().formulas = [
-          totals.map((t, j) => (t.kind === 'sum' ? `=${subtotalFormula(l, j)}` : officeValue(t.value))),
+          totals.map((t, j) => (t.kind === 'sum' || t.kind === 'ratio' ? `=${totalsFormula(l, j)}` : officeValue(t.value))),
         ];
         table.getTotalRowRange().format.font.bold = true;
       }

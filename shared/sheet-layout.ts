@@ -12,7 +12,8 @@ import { LEDGERS, LedgerKind, fieldSpec } from './ledgers';
 import { columnLetter } from './workbook';
 import { columnLabel } from './column-labels';
 
-export type CellFormat = 'text' | 'money' | 'percent' | 'count' | 'quantity' | 'date';
+/** `flag`: a yes/no column (是/否), centred so that it never runs into the number beside it. */
+export type CellFormat = 'text' | 'money' | 'percent' | 'count' | 'quantity' | 'date' | 'flag';
 
 /** Excel number formats of each cell format (analysis.md: money `#,##0.00`, rates `0.0%`). */
 export const NUMBER_FORMATS: Record<CellFormat, string> = {
@@ -22,6 +23,7 @@ export const NUMBER_FORMATS: Record<CellFormat, string> = {
   count: '#,##0',
   quantity: 'General',
   date: 'yyyy-mm-dd',
+  flag: '@',
 };
 
 /** A value as written: numbers for money (a display boundary: exact decimal strings become the
@@ -36,8 +38,11 @@ export interface LayoutColumn {
 }
 
 export interface TotalsCell {
-  /** `sum` → SUBTOTAL(109, column); `value` → a constant already computed by the analysis. */
-  kind: 'label' | 'sum' | 'value';
+  /**
+   * `sum` → SUBTOTAL(109, column); `ratio` → the rate of the column's summed numerator and
+   * denominator (RATIOS); `value` → a constant already computed by the analysis.
+   */
+  kind: 'label' | 'sum' | 'ratio' | 'value';
   value: SheetValue;
 }
 
@@ -137,6 +142,33 @@ export function subtotalFormula(l: SheetLayout, j: number): string {
   return `SUBTOTAL(109,${l.tableName}[${l.columns[j]!.label.replace(/(['#\[\]@])/g, "'$1")}])`;
 }
 
+/**
+ * A rate's total is the rate of the totals, not their sum: numerator and denominator columns, and 1
+ * to subtract for a year-on-year change. Only where both columns are in the table.
+ */
+const RATIOS: Record<string, [num: string, den: string, minus: 0 | 1]> = {
+  exec_rate: ['exec_amount', 'plan_amount', 0],
+  expense_rate: ['expense_amount', 'budget_amount', 0],
+  yoy_exec: ['exec_amount', 'prev_exec_amount', 1],
+  yoy_expense: ['expense_amount', 'prev_expense_amount', 1],
+};
+
+const ratioOf = (l: Pick<SheetLayout, 'columns'>, j: number): [number, number, 0 | 1] | null => {
+  const r = RATIOS[l.columns[j]!.key];
+  if (!r) return null;
+  const num = l.columns.findIndex((c) => c.key === r[0]);
+  const den = l.columns.findIndex((c) => c.key === r[1]);
+  return num >= 0 && den >= 0 ? [num, den, r[2]] : null;
+};
+
+/** The totals-row formula of column j (no leading `=`): a SUBTOTAL, or a rate of two, blank when the denominator is 0. */
+export function totalsFormula(l: SheetLayout, j: number): string {
+  const r = l.totals?.[j]?.kind === 'ratio' ? ratioOf(l, j) : null;
+  if (!r) return subtotalFormula(l, j);
+  const [num, den, minus] = r;
+  return `IFERROR(${subtotalFormula(l, num)}/${subtotalFormula(l, den)}${minus ? '-1' : ''},"")`;
+}
+
 /** Text Excel would take for a formula (formula injection): written as text, never evaluated. */
 export function needsTextGuard(s: string): boolean {
   return /^[=+\-@]/.test(s);
@@ -151,6 +183,7 @@ const DATE = new Set(['date', 'last_event_date']);
 const SUMMED = new Set([...MONEY, ...COUNT].filter((c) => !['plan_unit_price', 'row', 'month'].includes(c)));
 
 export function formatOf(column: string): CellFormat {
+  if (column === 'sangong') return 'flag';
   if (MONEY.has(column)) return 'money';
   if (PERCENT.has(column)) return 'percent';
   if (COUNT.has(column)) return 'count';
@@ -233,7 +266,7 @@ export function sheetValue(column: string, format: CellFormat, v: TableCell, lan
   if (v === null || v === undefined) return null;
   if (column === 'month' && typeof v === 'number') return monthText(v, lang);
   if (column === 'ids' && typeof v === 'string') return idsText(v, lang);
-  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : null;
+  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
   if (format === 'date' && typeof v === 'string') {
     const s = serialOfIso(v);
     return s === null ? v : { date: s };
@@ -336,7 +369,17 @@ export function layoutSheet(key: SheetKey, table0: AnalysisTable, spec: ChartSpe
   } else if (!NO_TOTALS.has(key) && columns.some((c) => SUMMED.has(c.key))) {
     // A column with no figure at all (no prior year yet) gets no total rather than a misleading 0.
     const summed = (j: number) => SUMMED.has(columns[j]!.key) && rows.some((r) => typeof r[j] === 'number');
-    totals = columns.map((_, j) => (j === 0 ? { kind: 'label', value: totalLabel } : summed(j) ? { kind: 'sum', value: sumColumn(rows, j) } : { kind: 'value', value: null }));
+    totals = columns.map((_, j) => {
+      if (j === 0) return { kind: 'label', value: totalLabel };
+      if (summed(j)) return { kind: 'sum', value: sumColumn(rows, j) };
+      const r = ratioOf({ columns }, j);
+      if (r && summed(r[0]) && summed(r[1])) {
+        // Cached as Excel computes it (a rate to four places, as the analysis gives rates).
+        const den = sumColumn(rows, r[1]);
+        return { kind: 'ratio', value: den === 0 ? null : Math.round((sumColumn(rows, r[0]) / den - r[2]) * 10_000) / 10_000 };
+      }
+      return { kind: 'value', value: null };
+    });
   }
   const firstCol = 0;
   const lastRow = HEADER_ROW + rows.length + (totals ? 1 : 0);

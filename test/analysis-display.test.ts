@@ -90,6 +90,36 @@ describe('the analysis sheets as a clerk reads them', function () {
     assert.ok(englishInChinese(en, en.map((g) => g.name).filter((n) => !input.some((g) => g.name === n)), wordsOfBook(input)).length > 50);
   });
 
+  it('a rate’s total is the rate of the totals (部门对比), and 三公经费 reads 是/否, centred off the number beside it', async () => {
+    const out = await written('zh');
+    const ws = XLSX.readFile(out, { cellFormula: true }).Sheets['部门对比']!;
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1 });
+    const head = rows[3] as string[];
+    const total = XLSX.utils.decode_range(ws['!ref']!).e.r;
+    const at = (label: string) => ws[XLSX.utils.encode_cell({ r: total, c: head.indexOf(label) })] as XLSX.CellObject;
+    assert.equal(at('部门').v, '合计');
+    // 824,215.00 executed of 965,180.00 planned; 779,980.65 spent of 2,320,000.00 budgeted.
+    assert.equal(at('执行率').v, 0.8539);
+    assert.equal(at('执行率').f, 'IFERROR(SUBTOTAL(109,LedgerSync_departments[执行金额])/SUBTOTAL(109,LedgerSync_departments[计划金额]),"")');
+    assert.equal(at('支出执行率').v, 0.3362);
+    const zip = unzipSync(new Uint8Array(readFileSync(out)));
+    assert.match(strFromU8(zip[`xl/tables/${tablePart(zip, 'LedgerSync_departments')}`]!), /<tableColumn id="4" name="执行率" totalsRowFunction="custom"><totalsRowFormula>IFERROR\(SUBTOTAL\(109,LedgerSync_departments\[执行金额\]\)/);
+
+    const ex = XLSX.readFile(out, { cellStyles: true }).Sheets['支出执行']!;
+    const exHead = XLSX.utils.sheet_to_json<unknown[]>(ex, { header: 1 })[3] as string[];
+    const c = exHead.indexOf('三公经费');
+    const flags = XLSX.utils.sheet_to_json<unknown[]>(ex, { header: 1, range: 4 }).map((r) => r[c]).filter((v) => v !== undefined);
+    assert.ok(flags.length > 40 && flags.every((v) => v === '是' || v === '否'), JSON.stringify(flags));
+    assert.ok(flags.includes('是') && flags.includes('否'));
+    const styles = strFromU8(zip['xl/styles.xml']!);
+    const xfs = [...styles.slice(styles.indexOf('<cellXfs')).matchAll(/<xf [^>]*?(\/>|>.*?<\/xf>)/g)].map((m) => m[0]);
+    const sheetXml = strFromU8(zip[`xl/worksheets/${wbPart(out, '支出执行')}`]!);
+    const col = XLSX.utils.encode_col(c);
+    const ids = [...sheetXml.matchAll(new RegExp(`<c r="${col}(\\d+)" s="(\\d+)"`, 'g'))].filter((m) => Number(m[1]) > 4).map((m) => Number(m[2]));
+    assert.ok(ids.length >= flags.length);
+    for (const id of new Set(ids)) assert.match(xfs[id]!, /<alignment horizontal="center"/, `style ${id}`);
+  });
+
   it('printed by LibreOffice, no number shows ###', async function () {
     if (!(await haveRenderer())) {
       if (process.env.CI) throw new Error('libreoffice and pdftoppm are required in CI');
@@ -103,8 +133,19 @@ describe('the analysis sheets as a clerk reads them', function () {
     const ours = pages.slice(first);
     assert.ok(ours.length >= 9, `${ours.length} analysis pages`);
     for (const [i, p] of ours.entries()) assert.doesNotMatch(p, /###/, `analysis page ${i + 1}: ${p.split('\n')[0]}`);
+    // LibreOffice computes the totals row's rates as Excel would.
+    const departments = ours.find((p) => p.includes('部门对比'))!;
+    assert.match(departments, /85\.4%/);
+    assert.match(departments, /33\.6%/);
   });
 });
+
+/** The part of a table, by its name. */
+function tablePart(zip: Record<string, Uint8Array>, name: string): string {
+  const part = Object.keys(zip).find((k) => k.startsWith('xl/tables/') && strFromU8(zip[k]!).includes(` name="${name}"`));
+  assert.ok(part, name);
+  return part.replace('xl/tables/', '');
+}
 
 /** The part of a sheet, by name, through the workbook's relationships. */
 function wbPart(file: string, name: string): string {

@@ -173,6 +173,15 @@ describe('the Office.js adapter on a fake Excel host', function () {
       const plan = fake.sheet('计划明细');
       const totalsRow = layouts[3]!.tableRange.lastRow;
       assert.equal(plan.formulas.get(`${totalsRow},7`), '=SUBTOTAL(109,LedgerSync_plan_lines[计划金额])');
+      // A rate's total: the rate of the totals, as the .xlsx writer gives it.
+      const dl = layouts.find((l) => l.key === 'departments')!;
+      const rate = dl.columns.findIndex((c) => c.key === 'exec_rate');
+      assert.equal(fake.sheet('部门对比').formulas.get(`${dl.tableRange.lastRow},${rate}`), '=IFERROR(SUBTOTAL(109,LedgerSync_departments[执行金额])/SUBTOTAL(109,LedgerSync_departments[计划金额]),"")');
+      // 是/否 centred.
+      const el = layouts.find((l) => l.key === 'expenses')!;
+      const flag = el.columns.findIndex((c) => c.format === 'flag');
+      assert.ok(flag > 0);
+      assert.equal(fake.sheet('支出执行').aligned.get(`${el.headerRow + 1},${flag}`), 'Center');
       assert.ok(fake.suspendedCalcSyncs > 0, 'calculation suspended while writing');
       console.log(`      9 analysis sheets written in ${fake.syncs} syncs`);
     });

@@ -10,7 +10,7 @@
 import JSZip from 'jszip';
 import { Document, Element } from '@xmldom/xmldom';
 import { CT, NS_CT, NS_MAIN, NS_PKG_REL, NS_REL, Package, REL, WorkbookWriteError, addRel, child, children, parse, relativeTarget, relsPathOf, resolveTarget, serialise, setOverride } from './ooxml-package';
-import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, subtotalFormula } from '../sheet-layout';
+import { SheetLayout, SheetValue, CellFormat, a1, rangeA1, quoteSheet, keyOfMarkName, needsTextGuard, NUMBER_FORMATS, CellRange, sheetOfMarkReference, totalsFormula } from '../sheet-layout';
 import { chartPartXml, drawingPartXml } from './chart-part';
 import { sheetText, xmlText } from './xml-escape';
 import { columnNumber } from '../workbook';
@@ -93,7 +93,7 @@ function addStyles(doc: Document): Styles {
       const fontId = role === 'body' ? 0 : bold;
       const fillId = role === 'header' ? headerFill : 0;
       const borderId = role === 'header' ? headerBorder : role === 'total' ? totalBorder : 0;
-      const align = role === 'header' ? '<alignment horizontal="center" vertical="center" wrapText="1"/>' : '';
+      const align = role === 'header' ? '<alignment horizontal="center" vertical="center" wrapText="1"/>' : format === 'flag' ? '<alignment horizontal="center"/>' : '';
       const extra = (guard ? ' quotePrefix="1"' : '') + (align ? ' applyAlignment="1"' : '');
       id = xf(num, fontId, fillId, borderId, extra, align);
       cache.set(k, id);
@@ -142,9 +142,11 @@ function sheetXml(l: SheetLayout, s: Styles, rel: { drawing?: string; table: str
     l.totals.forEach((t, j) => {
       const c = l.columns[j]!;
       const style = textStyle(t.value, t.kind === 'label' ? 'text' : c.format, 'total');
-      if (t.kind === 'sum') {
-        const f = subtotalFormula(l, j);
-        put(row, `<c r="${a1(row, l.firstCol + j)}" s="${style}"><f>${xmlText(f)}</f><v>${t.value ?? 0}</v></c>`);
+      if (t.kind === 'sum' || t.kind === 'ratio') {
+        const f = totalsFormula(l, j);
+        // A rate over a zero denominator is blank (IFERROR → ""), cached as an empty string.
+        const cached = t.value === null ? `<v></v>` : `<v>${t.value}</v>`;
+        put(row, `<c r="${a1(row, l.firstCol + j)}" s="${style}"${t.value === null ? ' t="str"' : ''}><f>${xmlText(f)}</f>${cached}</c>`);
       } else {
         put(row, cellXml(row, l.firstCol + j, t.value, style));
       }
@@ -196,8 +198,10 @@ function tableXml(l: SheetLayout, id: number): string {
   const cols = l.columns
     .map((c, j) => {
       const t = l.totals?.[j];
-      const extra = t?.kind === 'label' ? ` totalsRowLabel="${xmlText(String(t.value ?? ''))}"` : t?.kind === 'sum' ? ' totalsRowFunction="sum"' : '';
-      return `<tableColumn id="${j + 1}" name="${xmlText(c.label)}"${extra}/>`;
+      const extra = t?.kind === 'label' ? ` totalsRowLabel="${xmlText(String(t.value ?? ''))}"` : t?.kind === 'sum' ? ' totalsRowFunction="sum"' : t?.kind === 'ratio' ? ' totalsRowFunction="custom"' : '';
+      // A custom total keeps its formula in the table too (ISO/IEC 29500 CT_TableColumn).
+      const inner = t?.kind === 'ratio' ? `<totalsRowFormula>${xmlText(totalsFormula(l, j))}</totalsRowFormula>` : '';
+      return inner ? `<tableColumn id="${j + 1}" name="${xmlText(c.label)}"${extra}>${inner}</tableColumn>` : `<tableColumn id="${j + 1}" name="${xmlText(c.label)}"${extra}/>`;
     })
     .join('');
   return (

@@ -18,6 +18,8 @@ export interface FakeSheet {
   links?: Map<string, { documentReference?: string; textToDisplay?: string }>;
   widths: Map<number, number>;
   bold: Set<string>;
+  /** Horizontal alignment set on cells, by `row,col`. */
+  aligned: Map<string, string>;
   tables: FakeTable[];
   charts: FakeChart[];
   cfs: FakeCf[];
@@ -71,7 +73,7 @@ export class FakeExcel {
   suspendedCalcSyncs = 0;
 
   addSheet(name: string, rows: unknown[][] = []): FakeSheet {
-    const s: FakeSheet = { name, cells: rows.map((r) => [...r]), formulas: new Map(), formats: new Map(), widths: new Map(), bold: new Set(), tables: [], charts: [], cfs: [], validations: new Map(), frozenRows: 0 };
+    const s: FakeSheet = { name, cells: rows.map((r) => [...r]), formulas: new Map(), formats: new Map(), widths: new Map(), bold: new Set(), aligned: new Map(), tables: [], charts: [], cfs: [], validations: new Map(), frozenRows: 0 };
     this.sheets.push(s);
     return s;
   }
@@ -253,6 +255,7 @@ class RangeProxy extends Loadable {
     const font = { set bold(v: boolean) { ctx.queue(10, () => { if (v) self.cells((r, c) => ws.sheet().bold.add(key(r, c))); }); }, set size(_v: number) { ctx.queue(10, () => undefined); }, set color(_v: string) { ctx.queue(10, () => undefined); } };
     this.format = {
       set columnWidth(v: number) { ctx.queue(10, () => void ws.sheet().widths.set(self.box!.col, v)); },
+      set horizontalAlignment(v: string) { ctx.queue(10, () => self.cells((r, c) => void ws.sheet().aligned.set(key(r, c), v))); },
       font: font as never,
       fill: { set color(_v: string) { ctx.queue(10, () => undefined); } } as never,
     } as never;
