@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { runBookMonth } from '../shared/month-run';
 import { readAllSheets } from '../shared/workbook';
 import { TABLE_KEYS } from '../shared/analysis';
+import type { AnalysisTables } from '../shared/api';
 import { loadReference } from './reference-file';
 import { Io, UsageError, langOption, parse, yearOption } from './args';
 import { readWorkbookSheets } from './read-workbook';
@@ -14,7 +15,6 @@ import { titleUnit } from '../shared/headers';
 import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
 import { localTimestamp, writeFileAtomically } from './output-file';
 import { FileFormat } from '../shared/read/workbook-file';
-import { Lang } from '../shared/findings';
 
 export async function runAnalyze(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -64,7 +64,7 @@ export async function runAnalyze(args: string[], io: Io): Promise<number> {
     wrote = lang === 'zh' ? `已写入 ${values.out}：${layouts.length} 张分析表，${charts} 个图表${inPlace ? `；原文件另存为 ${file}.bak` : ''}\n` : `wrote ${values.out}: ${layouts.length} analysis sheets, ${charts} charts${inPlace ? `; the original kept as ${file}.bak` : ''}\n`;
   }
   if (values.json) {
-    const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));
+    const tables: AnalysisTables = Object.fromEntries(TABLE_KEYS.map((k) => [k, analysis.tables[k]]));
     io.out(JSON.stringify({ ...checkJson(name, result), analysis: tables, charts: analysis.charts }, null, 2) + '\n');
   } else {
     io.out(checkText(name, result, grids.map((g) => g.name), lang) + wrote);

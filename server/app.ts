@@ -182,6 +182,11 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
       method: 'get', path: '/analysis', role: 'clerk', summary: 'Budget-execution analysis of a period: {as_of, tables, charts}',
       query: { period: 'YYYY-MM', unit: 'unit code (reviewer)', lang: 'zh or en' },
       responses: { 200: 'analysis', 400: 'bad query', 404: 'unit not visible' },
+      ok: {
+        type: 'object',
+        required: ['unit', 'period', 'as_of', 'tables', 'charts'],
+        properties: { unit: { type: 'string' }, unit_name: { type: ['string', 'null'] }, period: { type: 'string' }, as_of: { type: 'string' }, tables: { $ref: '#/components/schemas/AnalysisTables' }, charts: { type: 'array', items: { type: 'object' } } },
+      },
       handler: async (req, res) => res.json(await periodAnalysis(db, req.auth!, req.query, opts.push.ref, reconciler)),
     },
     {

@@ -12,7 +12,26 @@ export interface RouteDoc {
   raw?: boolean;
   query?: Record<string, string>;
   responses: Record<number, string>;
+  /** The 200 answer's JSON schema, where the document gives one. */
+  ok?: object;
 }
+
+/** The analysis tables (shared/api.ts AnalysisTables), named once for the service and the CLI's JSON. */
+export const ANALYSIS_TABLES_SCHEMA = {
+  type: 'object',
+  description: 'The nine analysis tables by key (analysis.md). The service calls this member `tables`; `ledger-sync analyze --json` calls the same object `analysis` (contracts.md).',
+  additionalProperties: {
+    type: 'object',
+    required: ['title', 'sheet', 'columns', 'rows'],
+    properties: {
+      title: { type: 'string' },
+      sheet: { type: 'string' },
+      columns: { type: 'array', items: { type: 'string' } },
+      rows: { type: 'array', items: { type: 'array', items: { type: ['string', 'number', 'boolean', 'null'] } } },
+      note: { type: 'string', description: 'why the table is empty or which columns were left out' },
+    },
+  },
+};
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -35,7 +54,10 @@ export function openApiDocument(routes: RouteDoc[]): object {
       parameters: params,
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses: {
-        ...Object.fromEntries(Object.entries(r.responses).map(([code, description]) => [code, { description, ...(Number(code) >= 400 ? { content: { 'application/json': { schema: ERROR_SCHEMA } } } : {}) }])),
+        ...Object.fromEntries(Object.entries(r.responses).map(([code, description]) => {
+          const schema = Number(code) >= 400 ? ERROR_SCHEMA : code === '200' ? r.ok : undefined;
+          return [code, { description, ...(schema ? { content: { 'application/json': { schema } } } : {}) }];
+        })),
         401: { description: 'no or bad token', content: { 'application/json': { schema: ERROR_SCHEMA } } },
         429: { description: 'rate limited; Retry-After says when to retry' },
       },
@@ -44,7 +66,7 @@ export function openApiDocument(routes: RouteDoc[]): object {
   return {
     openapi: '3.1.0',
     info: { title: 'ledger-sync', version: '1', description: 'Ledger pushes, snapshots and findings for public-sector finance offices' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { AnalysisTables: ANALYSIS_TABLES_SCHEMA } },
     security: [{ bearer: [] }],
     paths,
   };

@@ -116,13 +116,28 @@ export interface FindingsResponse {
   summary: Summary;
 }
 
+/** One analysis table as JSON (analysis.md): its key's columns, rows, and a note when something could not be filled. */
+export interface AnalysisTableJson {
+  title: string;
+  sheet: string;
+  columns: string[];
+  rows: (string | number | boolean | null)[][];
+  note?: string;
+}
+
+/**
+ * The nine analysis tables by key: one type for every shell. contracts.md names the member
+ * `analysis` in `analyze --json` and `tables` in the service's answer (and `report --json`).
+ */
+export type AnalysisTables = Record<string, AnalysisTableJson>;
+
 /** GET /api/v1/analysis: the analysis of one unit's period, as contracts.md gives it, plus who it is for. */
 export interface AnalysisResponse {
   unit: string;
   unit_name: string | null;
   period: string;
   as_of: string;
-  tables: Record<string, { title: string; sheet: string; columns: string[]; rows: (string | number | boolean | null)[][]; note?: string }>;
+  tables: AnalysisTables;
   charts: { sheet: string; type: string; title: string; category: string; series: string[]; rows: number[] }[];
 }
 

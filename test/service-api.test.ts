@@ -53,6 +53,10 @@ for (const dialect of DIALECTS) {
         assert.ok(paths[p]?.[method], `${method} ${p}`);
       }
       assert.ok(paths['/api/v1/pushes'].post.requestBody.content['application/json'].schema.properties.content_hash);
+      // The analysis tables are one named schema, the service's `tables` (the CLI's `analysis`, contracts.md).
+      const analysis = paths['/api/v1/analysis'].get.responses[200].content['application/json'].schema;
+      assert.equal(analysis.properties.tables.$ref, '#/components/schemas/AnalysisTables');
+      assert.deepEqual(r.body.components.schemas.AnalysisTables.additionalProperties.required, ['title', 'sheet', 'columns', 'rows']);
     });
 
     it('push: open, chunks, commit → a snapshot with its rows, paged', async () => {
