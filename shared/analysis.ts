@@ -42,6 +42,20 @@ export interface ChartSpec {
 export const TABLE_KEYS = ['summary', 'monthly', 'methods', 'plan_lines', 'findings', 'asset_trace', 'departments', 'expenses', 'forecast'] as const;
 export type TableKey = (typeof TABLE_KEYS)[number];
 
+/** Every table's columns in analysis.md's order: what a table leaves out, and the all-units view's order. */
+export const TABLE_COLUMNS: Record<TableKey, readonly string[]> = {
+  summary: ['item_code', 'item_name', 'plan_qty', 'plan_amount', 'exec_qty', 'exec_amount', 'paid_amount', 'remaining_amount', 'exec_rate', 'savings_rate'],
+  monthly: ['month', 'exec_amount', 'cumulative_amount', 'cumulative_rate', 'time_progress', 'gap'],
+  methods: ['method', 'purchase_count', 'exec_amount', 'share', 'plan_amount'],
+  plan_lines: ['plan_id', 'department', 'item_code', 'item_name', 'method', 'plan_qty', 'plan_unit_price', 'plan_amount', 'exec_qty', 'exec_amount', 'remaining_qty', 'remaining_amount', 'status'],
+  findings: ['severity', 'code', 'ledger', 'sheet', 'row', 'column', 'ids', 'value', 'expected', 'message'],
+  asset_trace: ['purchase_id', 'item_code', 'item_name', 'date', 'quantity', 'cards', 'cards_value', ...Object.keys(ENUMS.asset_status), 'repair_events', 'repair_cost', 'last_event_date'],
+  departments: ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate', 'prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'],
+  expenses: ['econ_class', 'econ_name', 'department', 'budget_amount', 'spent_amount', 'rate', 'remaining_amount', 'sangong'],
+  forecast: ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis'],
+};
+
+
 export interface Analysis {
   as_of: IsoDate;
   tables: Record<TableKey, AnalysisTable>;
@@ -115,8 +129,8 @@ export function analyse(input: AnalysisInput): Analysis {
   }
 
   const tables = {} as Record<TableKey, AnalysisTable>;
-  const table = (key: TableKey, titleZh: string, titleEn: string, columns: string[], rows: TableCell[][]) => {
-    tables[key] = { title: zh ? titleZh : titleEn, sheet: sheetName(key, lang), columns, rows };
+  const table = (key: TableKey, titleZh: string, titleEn: string, columns: readonly string[], rows: TableCell[][]) => {
+    tables[key] = { title: zh ? titleZh : titleEn, sheet: sheetName(key, lang), columns: [...columns], rows };
   };
 
   // summary — one row per item of the plan, then the total.
@@ -151,7 +165,7 @@ export function analyse(input: AnalysisInput): Analysis {
       return row(a);
     });
     rows.push(row(total));
-    table('summary', '执行总览', 'Summary', ['item_code', 'item_name', 'plan_qty', 'plan_amount', 'exec_qty', 'exec_amount', 'paid_amount', 'remaining_amount', 'exec_rate', 'savings_rate'], rows);
+    table('summary', '执行总览', 'Summary', TABLE_COLUMNS.summary, rows);
   }
 
   // monthly — cumulative execution against 序时进度.
@@ -170,7 +184,7 @@ export function analyse(input: AnalysisInput): Analysis {
       const progress = Math.round((m / 12) * 10_000) / 10_000;
       rows.push([m, money(byMonth.get(m) ?? 0), money(cumulative), cumRate, progress, cumRate === null ? null : Math.round((cumRate - progress) * 10_000) / 10_000]);
     }
-    table('monthly', '月度执行', 'Monthly', ['month', 'exec_amount', 'cumulative_amount', 'cumulative_rate', 'time_progress', 'gap'], rows);
+    table('monthly', '月度执行', 'Monthly', TABLE_COLUMNS.monthly, rows);
   }
 
   // methods — the methods used by executed purchases.
@@ -187,7 +201,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const rows = [...count.keys()]
       .sort((a, b) => amount.get(b)! - amount.get(a)! || a.localeCompare(b))
       .map((m) => [m, count.get(m)!, money(amount.get(m)!), rate(amount.get(m)!, totalExec), money(planned.get(m) ?? 0)]);
-    table('methods', '采购方式', 'Methods', ['method', 'purchase_count', 'exec_amount', 'share', 'plan_amount'], rows);
+    table('methods', '采购方式', 'Methods', TABLE_COLUMNS.methods, rows);
   }
 
   // plan_lines — each line's execution and status.
@@ -209,7 +223,7 @@ export function analyse(input: AnalysisInput): Analysis {
         pq, money(number(l.values.unit_price) ?? 0), money(pa), eq, money(ea), pq - eq, money(pa - ea), status,
       ];
     });
-    table('plan_lines', '计划明细', 'Plan lines', ['plan_id', 'department', 'item_code', 'item_name', 'method', 'plan_qty', 'plan_unit_price', 'plan_amount', 'exec_qty', 'exec_amount', 'remaining_qty', 'remaining_amount', 'status'], rows);
+    table('plan_lines', '计划明细', 'Plan lines', TABLE_COLUMNS.plan_lines, rows);
   }
 
   // findings — errors, warnings, info; within each by ledger and row.
@@ -221,7 +235,7 @@ export function analyse(input: AnalysisInput): Analysis {
         f.severity, f.code, f.ledger ?? null, f.sheet ?? null, f.row ?? null, f.column ?? null,
         f.ids ? Object.entries(f.ids).map(([k, v]) => `${k}=${v}`).join(', ') : null, f.value ?? null, f.expected ?? null, f.message,
       ]);
-    table('findings', '异常清单', 'Findings', ['severity', 'code', 'ledger', 'sheet', 'row', 'column', 'ids', 'value', 'expected', 'message'], rows);
+    table('findings', '异常清单', 'Findings', TABLE_COLUMNS.findings, rows);
   }
 
   // asset_trace — every capitalised purchase, its cards and what happened to them.
@@ -251,7 +265,7 @@ export function analyse(input: AnalysisInput): Analysis {
         money(repairs.reduce((s, e) => s + (number(e.values.cost) ?? 0), 0)), last,
       ]);
     }
-    table('asset_trace', '资产追溯', 'Asset trace', ['purchase_id', 'item_code', 'item_name', 'date', 'quantity', 'cards', 'cards_value', ...statuses, 'repair_events', 'repair_cost', 'last_event_date'], rows);
+    table('asset_trace', '资产追溯', 'Asset trace', TABLE_COLUMNS.asset_trace, rows);
   }
 
   // departments — plan, execution, spending and budget by department, beside the prior year's.
@@ -277,7 +291,7 @@ export function analyse(input: AnalysisInput): Analysis {
       prevExec ? money(prevExec.get(d) ?? 0) : null, prevSpent ? money(prevSpent.get(d) ?? 0) : null,
       yoy(exec.get(d) ?? 0, prevExec, d), yoy(spent.get(d) ?? 0, prevSpent, d),
     ]);
-    table('departments', '部门对比', 'Departments', ['department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount', 'expense_rate', 'prev_exec_amount', 'prev_expense_amount', 'yoy_exec', 'yoy_expense'], rows);
+    table('departments', '部门对比', 'Departments', TABLE_COLUMNS.departments, rows);
   }
 
   // expenses — econ class × department, with a subtotal per class.
@@ -313,7 +327,7 @@ export function analyse(input: AnalysisInput): Analysis {
       rows.push([c, ref.econ_classes[c] ?? null, d, money(b), money(s), rate(s, b), money(b - s), sangong.has(c)]);
     }
     subtotal();
-    table('expenses', '支出执行', 'Expenses', ['econ_class', 'econ_name', 'department', 'budget_amount', 'spent_amount', 'rate', 'remaining_amount', 'sangong'], rows);
+    table('expenses', '支出执行', 'Expenses', TABLE_COLUMNS.expenses, rows);
   }
 
   // forecast — next year's budget suggestion per item.
@@ -357,6 +371,8 @@ export function analyse(input: AnalysisInput): Analysis {
       const executed = it.byYear.get(year) ?? 0;
       const y0 = it.plan === null ? executed : Math.max(executed, it.plan);
       const fromPlan = it.plan !== null && it.plan >= executed;
+      // The trend runs through the years the item was bought: a first purchase this year is not
+      // a rise from 0 to double next year (the sheet still shows that year's 0.00 where it was read).
       const points = [[year - 2, y2], [year - 1, y1], [year, y0]].filter(([y]) => it.byYear.has(y!) || y === year) as [number, number][];
       const trend = Math.max(0, Math.round(leastSquaresAt(points, year + 1)));
       const due = (ledgers.asset?.rows ?? []).filter((a) => {
@@ -374,7 +390,7 @@ export function analyse(input: AnalysisInput): Analysis {
       const basis = replacement > trend ? 'renewal' : points.length === 1 && fromPlan ? 'plan' : `trend_${points.length}y`;
       return [it.code, it.name, money(y2), money(y1), money(y0), money(trend), dueUnits, money(replacement), money(suggested), basis];
     });
-    table('forecast', '预算建议', 'Next-year budget', ['item_code', 'item_name', 'exec_y_minus_2', 'exec_y_minus_1', 'exec_y', 'trend_next', 'assets_due', 'replacement_amount', 'suggested_amount', 'basis'], rows);
+    table('forecast', '预算建议', 'Next-year budget', TABLE_COLUMNS.forecast, rows);
   }
 
   fitToWhatWasRead(tables, readKinds(ledgers), prior, earlierYears, { year, asOf, lang });
@@ -443,7 +459,11 @@ const COLUMN_NEEDS: Partial<Record<TableKey, Record<string, LedgerKind[]>>> = {
     ...Object.fromEntries(['cards', 'cards_value', ...ASSET_STATUS_COLUMNS].map((c) => [c, ['asset'] as LedgerKind[]])),
     repair_events: ['asset', 'asset_event'], repair_cost: ['asset', 'asset_event'], last_event_date: ['asset', 'asset_event'],
   },
-  departments: { plan_amount: ['plan'], exec_amount: ['plan', 'purchase'], exec_rate: ['plan', 'purchase'], expense_amount: ['expense'], budget_amount: ['budget'], expense_rate: ['expense', 'budget'] },
+  departments: {
+    plan_amount: ['plan'], exec_amount: ['plan', 'purchase'], exec_rate: ['plan', 'purchase'], expense_amount: ['expense'], budget_amount: ['budget'], expense_rate: ['expense', 'budget'],
+    // This year's side of a comparison: without it a prior year from the snapshots would read as −100 %.
+    prev_exec_amount: ['plan', 'purchase'], yoy_exec: ['plan', 'purchase'], prev_expense_amount: ['expense'], yoy_expense: ['expense'],
+  },
   expenses: { budget_amount: ['budget'], spent_amount: ['expense'], rate: ['budget', 'expense'], remaining_amount: ['budget', 'expense'] },
   forecast: { exec_y_minus_2: ['purchase'], exec_y_minus_1: ['purchase'], assets_due: ['asset'], replacement_amount: ['asset'] },
 };
@@ -481,8 +501,9 @@ function fitToWhatWasRead(tables: Record<TableKey, AnalysisTable>, read: Set<Led
     for (const [why, columns] of out) notes.push(zh ? `${why}：${columns.map((c) => columnLabel(c, ctx.lang)).join('、')}未列出` : `${why}: ${columns.map((c) => columnLabel(c, ctx.lang)).join(', ')} left out`);
     const dropped = [...out.values()].flat();
     if (key === 'departments') {
-      const noExec = prior.exec === null;
-      const noSpent = prior.spent === null;
+      // Said once: a side already left out for a ledger not read needs no "no prior year" besides.
+      const noExec = prior.exec === null && !dropped.includes('prev_exec_amount');
+      const noSpent = prior.spent === null && !dropped.includes('prev_expense_amount');
       if (noExec) dropped.push('prev_exec_amount', 'yoy_exec');
       if (noSpent) dropped.push('prev_expense_amount', 'yoy_expense');
       if (noExec || noSpent) {
@@ -571,7 +592,7 @@ export function mergeUnitAnalyses(parts: { unit: string; analysis: Analysis }[],
   for (const key of TABLE_KEYS) {
     const first = parts[0]?.analysis.tables[key];
     // Units read different ledgers, so each may have left out other columns: all units' columns, in order.
-    const columns = ['unit', ...unionInOrder(parts.map((p) => p.analysis.tables[key].columns))];
+    const columns = ['unit', ...unionInOrder(TABLE_COLUMNS[key], parts.map((p) => p.analysis.tables[key].columns))];
     const rows: TableCell[][] = [];
     for (const p of parts) {
       const t = p.analysis.tables[key];
@@ -613,16 +634,11 @@ export function mergeUnitAnalyses(parts: { unit: string; analysis: Analysis }[],
 }
 
 /** Lists that are each a subsequence of one order, merged back into that order. */
-function unionInOrder(lists: string[][]): string[] {
-  const out: string[] = [];
-  for (const list of lists) {
-    list.forEach((c, i) => {
-      if (out.includes(c)) return;
-      const before = i === 0 ? -1 : out.indexOf(list[i - 1]!);
-      out.splice(before + 1, 0, c);
-    });
-  }
-  return out;
+function unionInOrder(order: readonly string[], lists: string[][]): string[] {
+  const all = [...new Set(lists.flat())];
+  // analysis.md's order; a column it does not name (none today) after those it does.
+  const at = (c: string) => (order.includes(c) ? order.indexOf(c) : order.length + all.indexOf(c));
+  return all.sort((a, b) => at(a) - at(b));
 }
 
 function fenOfYuan(v: TableCell | undefined): number {

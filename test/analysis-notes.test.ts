@@ -52,11 +52,11 @@ describe('analysis tables fitted to the ledgers read', () => {
       {
         summary: '未读到采购执行：执行数量、执行金额、已支付、结余金额、执行率、节约率未列出',
         plan_lines: '未读到采购执行：执行数量、执行金额、剩余数量、结余金额、执行状态未列出', monthly: '未读到采购执行，本表无数据', asset_trace: '未读到采购执行，本表无数据',
-        departments: '未读到采购执行：执行金额、执行率未列出；未读到支出明细：支出金额、支出执行率未列出；未读到预算指标：预算金额未列出；无上年同期数据',
+        departments: '未读到采购执行：执行金额、执行率、上年同期执行、执行同比未列出；未读到支出明细：支出金额、支出执行率、上年同期支出、支出同比未列出；未读到预算指标：预算金额未列出',
       },
       { summary: ['exec_amount', 'paid_amount', 'savings_rate'], plan_lines: ['status', 'exec_qty'], departments: ['exec_amount', 'expense_amount', 'budget_amount', 'expense_rate'] }],
     ['payments and budget alone: 支出执行 whole, 部门对比 without the plan columns', [pays(['PZ1', D(2024, 3, 20), '办公室', '31002', 1000, null]), budget],
-      { expenses: null, departments: '未读到采购计划：计划金额、执行金额、执行率未列出；无上年同期数据', summary: '未读到采购计划，本表无数据' },
+      { expenses: null, departments: '未读到采购计划：计划金额、执行金额、执行率、上年同期执行、执行同比未列出；无上年同期支出数据', summary: '未读到采购计划，本表无数据' },
       { departments: ['plan_amount', 'exec_amount', 'exec_rate'] }],
   ];
   for (const [name, grids, notes, absent] of cases) {
@@ -137,6 +137,13 @@ describe('prior-year figures in 部门对比', () => {
     assert.equal(t.note, '无上年同期采购执行数据');
   });
 
+  it('all units: the columns in analysis.md’s order whichever units left which out', () => {
+    const noBudget = analysisOf([plans(), contracts(), pays()]);
+    const noPays = analysisOf([plans(), contracts(), budget]);
+    const m = mergeUnitAnalyses([{ unit: 'A', analysis: noBudget }, { unit: 'B', analysis: noPays }], noBudget.as_of, 'zh');
+    assert.deepEqual(m.tables.departments.columns, ['unit', 'department', 'plan_amount', 'exec_amount', 'exec_rate', 'expense_amount', 'budget_amount']);
+  });
+
   it('all units: columns one unit left out are there, empty, for that unit', () => {
     const a = analysisOf(book());
     const b = analysisOf([plans(), contracts()]);
@@ -173,6 +180,14 @@ describe('prior-year figures in 部门对比', () => {
       assert.equal(row.prev_expense_amount, '4000.00');
       assert.equal(row.yoy_exec, 0.25);
       assert.equal(after.note, '未读到预算指标：预算金额、支出执行率未列出');
+      // May: a plan alone this year, a full May a year before. This year's side missing, no −100 % against the prior year.
+      const may2023 = [plans(['JH-0', 2023, '办公室', 'A02010105', '台式计算机', 10, 5000, 50000, '协议采购']), contracts(purchaseRow({ id: 'HT-0', plan: 'JH-0', date: D(2023, 4, 2), amount: 8000, qty: 2, price: 4000 })), pays(['PZ0', D(2023, 5, 20), '办公室', '31002', 4000, null])];
+      await push(may2023, '2023-05');
+      await push([plans()], '2024-05');
+      await reconcilerOf(s.app).idle();
+      const may = (await request(s.app).get('/api/v1/analysis?period=2024-05').set({ Authorization: `Bearer ${s.tokens.clerkA}` })).body.tables.departments;
+      for (const c of ['yoy_exec', 'yoy_expense', 'prev_exec_amount', 'prev_expense_amount', 'exec_amount', 'expense_amount']) assert.ok(!may.columns.includes(c), c);
+      assert.match(may.note, /^未读到采购执行：执行金额、执行率、上年同期执行、执行同比未列出；未读到支出明细：支出金额、支出执行率、上年同期支出、支出同比未列出/);
     } finally {
       await s.close();
     }
