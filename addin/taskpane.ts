@@ -144,7 +144,7 @@ function updateControls(): void {
   show('unit-row', reviewer);
   show('close-month', reviewer);
   const close = $('close-month') as HTMLButtonElement;
-  close.disabled = !S.client;
+  close.disabled = !S.client || S.month === null;
   close.textContent = S.month?.status === 'closed' ? S.w.reopen : S.w.close;
 }
 
@@ -154,6 +154,8 @@ function updateControls(): void {
  */
 function tokenRefused(e: unknown): boolean {
   if (!(e instanceof ApiRequestError) || e.status !== 401 || (e.code !== 'token_expired' && e.code !== 'token_revoked')) return false;
+  // Answers still on their way were asked with the refused token: dropped.
+  monthRequests++;
   S.client = null;
   S.role = null;
   S.month = null;
@@ -296,7 +298,7 @@ async function writeAnalysis(): Promise<void> {
   try {
     const q = new URLSearchParams({ period, lang: S.lang, ...(unit ? { unit } : {}) });
     const a = await apiRequest<AnalysisResponse>(S.client, 'GET', `/analysis?${q}`);
-    const generatedAt = new Date().toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en-GB');
+    const generatedAt = localTimestamp(new Date());
     const layouts = layoutAnalysis(a as unknown as Analysis, { unit: a.unit_name ?? a.unit, period, asOf: a.as_of, generatedAt, lang: S.lang });
     // One unit's analysis comes with what changed since last month (本月变动).
     if (a.unit !== '*') {
@@ -319,6 +321,9 @@ async function refreshMonth(): Promise<void> {
   if (!S.client) return;
   // A slow answer for the month or unit shown before must not overwrite the one chosen since.
   const mine = ++monthRequests;
+  // Until the answer, the state shown is of another month: close/reopen wait for this one's.
+  S.month = null;
+  updateControls();
   const period = ($('period') as HTMLInputElement).value;
   const unit = ($('unit') as HTMLSelectElement).value;
   if (!period || (!unit && S.role !== 'clerk')) {
@@ -336,6 +341,7 @@ async function refreshMonth(): Promise<void> {
   } catch (e) {
     if (mine !== monthRequests) return;
     if (tokenRefused(e)) return showMonth(null, null);
+    showMonth(null, null);
     say('month-msg', S.w.error(errorText(e)), 'error');
   }
 }
@@ -367,10 +373,14 @@ async function closeOrReopen(): Promise<void> {
   const period = ($('period') as HTMLInputElement).value;
   const unit = ($('unit') as HTMLSelectElement).value;
   if (!unit) return say('close-msg', S.w.pickUnit, 'error');
+  const reopen = S.month?.status === 'closed';
   const post = (action: 'close' | 'reopen', body: object) => apiRequest(client, 'POST', `/periods/${period}/${action}`, JSON.stringify({ unit, ...body }));
   say('close-msg', '');
+  // The month's state is unknown until the service answers: the button waits (no second close).
+  S.month = null;
+  updateControls();
   try {
-    if (S.month?.status === 'closed') {
+    if (reopen) {
       const reason = await askReason(S.w.reopenReason);
       if (reason === null) return;
       await post('reopen', { reason });
@@ -388,8 +398,9 @@ async function closeOrReopen(): Promise<void> {
     }
   } catch (e) {
     if (!tokenRefused(e)) say('close-msg', S.w.error(errorText(e)), 'error');
+  } finally {
+    await refreshMonth();
   }
-  await refreshMonth();
 }
 
 /**
@@ -410,6 +421,8 @@ function askReason(label: string): Promise<string | null> {
     // On the document, not the dialog: a click on the backdrop takes the focus out of it.
     const onKey = (e: KeyboardEvent) => {
       // EdgeHTML names the key 'Esc'.
+      // Escape while composing Chinese (IME) cancels the composition, not the dialog.
+      if (e.isComposing || e.keyCode === 229) return;
       if (e.key === 'Escape' || e.key === 'Esc') {
         e.preventDefault();
         done(null);

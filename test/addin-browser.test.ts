@@ -500,9 +500,20 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
       await r.waitForSelector('#connect-msg.ok');
       // The reviewer's own unit pushed nothing: the period starts at this month.
       assert.equal(await r.inputValue('#period'), thisMonth());
+      // While the month's state is on its way, close waits for it (it would act on the month shown before).
+      let release!: () => void;
+      const held = new Promise<void>((res) => (release = res));
+      await r.route(/\/api\/v1\/periods\/2024-06\?unit=A$/, async (route) => {
+        await held;
+        await route.continue();
+      });
       await r.fill('#period', '2024-06');
       await r.selectOption('#unit', 'A');
+      await r.waitForFunction(() => (document.getElementById('close-month') as HTMLButtonElement).disabled);
+      release();
       await r.waitForFunction(() => /未结账/.test(document.getElementById('month-msg')!.textContent ?? ''));
+      assert.equal(await r.isDisabled('#close-month'), false);
+      await r.unroute(/\/api\/v1\/periods\/2024-06\?unit=A$/);
       await r.waitForSelector('#server-box[data-shown="2024-06 A"] .finding');
       assert.equal(await r.textContent('#close-month'), '结账');
 
@@ -524,6 +535,9 @@ describe('the task pane in Chromium, on a fake Excel host, against the service',
       await r.keyboard.press('Shift+Tab');
       await r.keyboard.press('Shift+Tab');
       assert.equal(await r.evaluate(() => document.activeElement?.id), 'reason-ok');
+      // Escape while an input method composes Chinese belongs to the composition: the dialog stays.
+      await r.evaluate(() => document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true })));
+      assert.equal(await r.isVisible('#reason-overlay'), true);
       await r.mouse.click(5, 890);
       await r.keyboard.press('Escape');
       await r.waitForSelector('#reason-overlay', { state: 'hidden' });
