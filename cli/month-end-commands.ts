@@ -4,7 +4,8 @@ import { ClientOptions, apiRequest } from '../shared/api-client';
 import { Lang } from '../shared/findings';
 import { actorText } from '../shared/audit-text';
 import { LEDGERS, LEDGER_KINDS, LedgerKind } from '../shared/ledgers';
-import { auditLayout, changesLayout } from '../shared/month-end-tables';
+import { auditLayout, changesLayout, shownValue } from '../shared/month-end-tables';
+import type { DiffValue } from '../shared/diff';
 import { Io, SERVER_OPTIONS, Said, UsageError, askServer, langOption, parse, periodOption, serverOptions } from './args';
 import { deploymentZone, localTimestamp, writeFileAtomically } from './output-file';
 import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
@@ -99,7 +100,9 @@ export async function runDiff(args: string[], io: Io): Promise<number> {
         const f = LEDGERS[l.kind as LedgerKind].fields.find((x) => x.name === field);
         return f ? (zh ? f.zh : f.en) : field;
       };
-      for (const r of l.changed) io.out(`    ~ ${r.key}  ${r.changes.map((x) => `${label(x.field)}: ${x.before ?? '∅'} → ${x.after ?? '∅'}`).join('; ')}\n`);
+      // Values as the ledger shows them (365,000.00, 询价), as in the 本月变动 sheet.
+      const shown = (field: string, v: DiffValue) => (v === null ? (zh ? '（空）' : '∅') : String(shownValue(l.kind as LedgerKind, field, v, lang)));
+      for (const r of l.changed) io.out(`    ~ ${r.key}  ${r.changes.map((x) => `${label(x.field)}${zh ? '：' : ': '}${shown(x.field, x.before)} → ${shown(x.field, x.after)}`).join(zh ? '；' : '; ')}\n`);
       for (const r of l.added) io.out(`    + ${r.key}\n`);
       for (const r of l.removed) io.out(`    - ${r.key}\n`);
     }

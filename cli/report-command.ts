@@ -33,7 +33,12 @@ export async function runReport(args: string[], io: Io): Promise<number> {
     const diff = a.unit === '*' ? null : await askServer({ zh: `查询 ${period} 本月变动`, en: `diff of ${period}` }, () => apiRequest<DiffResponse>(client, 'GET', `/periods/${period}/diff?${new URLSearchParams({ unit: a.unit })}`));
     const sheets = diff ? [...layouts, changesLayout(diff, a.unit_name ?? a.unit, lang, generatedAt)] : layouts;
     await writeFileAtomically(values.out, await writeAnalysisSheets(null, sheets));
-    if (!values.json) io.out(`${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${layouts.filter((l) => l.chart).length} charts${diff ? `, and the changes since ${diff.previous_period}` : ''}\n`);
+    const charts = layouts.filter((l) => l.chart).length;
+    if (!values.json) {
+      io.out(lang === 'zh'
+        ? `已写入 ${values.out}：${a.unit === '*' ? '全部单位' : a.unit} ${period} 的 ${layouts.length} 张分析表，${charts} 个图表${diff ? `，以及与 ${diff.previous_period} 相比的本月变动` : ''}\n`
+        : `${values.out}: ${layouts.length} analysis sheets of ${a.unit} ${period}, ${charts} charts${diff ? `, and the changes since ${diff.previous_period}` : ''}\n`);
+    }
   }
   if (values.json) io.out(JSON.stringify(a, null, 2) + '\n');
   return 0;

@@ -58,7 +58,9 @@ export async function apiRequest<T>(c: ClientOptions, method: string, path: stri
       }
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new ApiRequestError(0, 'unreachable', c.lang === 'zh' ? `无法连接 ${c.server}（${why}）：请检查服务器地址和网络，以及服务是否已启动` : `cannot reach ${c.server}: ${why}`);
+      // A system's code (ECONNREFUSED) helps IT; a browser's own words ("Failed to fetch") are English only.
+      const code = /^E[A-Z_]+$/.test(String(why)) ? `（${why}）` : '';
+      throw new ApiRequestError(0, 'unreachable', c.lang === 'zh' ? `无法连接 ${c.server}${code}：请检查服务器地址和网络，以及服务是否已启动` : `cannot reach ${c.server}: ${why}`);
     }
     if ((res.status === 429 || res.status === 503) && attempt < retries) {
       const wait = Number(res.headers.get('retry-after'));

@@ -20,7 +20,7 @@ const pick = (pair: [string, string], lang: Lang) => pair[lang === 'zh' ? 0 : 1]
  * A changed value as the clerk sees it in the ledger: money grouped to the fen (365,000.00), an
  * enumerated code as its word (询价, 在用), yes/no in words; the diff's JSON keeps the codes.
  */
-function shownValue(kind: LedgerKind, field: string, v: DiffValue, lang: Lang): TableCell {
+export function shownValue(kind: LedgerKind, field: string, v: DiffValue, lang: Lang): TableCell {
   if (v === null) return null;
   const type = LEDGERS[kind].fields.find((x) => x.name === field)?.type;
   if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';

@@ -101,7 +101,7 @@ describe('the CLI for a newcomer', () => {
       assert.equal(d.code, 0, d.err);
       const changed = d.out.split('\n').filter((l) => l.startsWith('    ~ '));
       assert.equal(changed.length, 25);
-      assert.ok(changed.every((l) => /数量: \d → 99/.test(l)), changed[0]);
+      assert.ok(changed.every((l) => /数量：\d → 99$/.test(l)), changed[0]);
       assert.equal(d.out.split('\n').filter((l) => l.startsWith('    - ')).length, 1);
       const ws = XLSX.readFile(out).Sheets['本月变动']!;
       assert.match(String(ws['A2']!.v), /^对比 2024-01 的最新快照：新增 0 行，删除 1 行，修改 25 行　生成于 \d{4}-\d\d-\d\d \d\d:\d\d$/);

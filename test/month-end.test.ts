@@ -230,6 +230,9 @@ for (const dialect of DIALECTS) {
         const diff = await cli('diff', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-02', '--out', diffFile, '--json');
         assert.equal(diff.code, 0, diff.err);
         const d = JSON.parse(diff.out);
+        // As text, the values as the ledger shows them.
+        const text = await cli('diff', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-02');
+        assert.match(text.out, /\n {4}~ HT-2024-001 {2}数量：1 → 2；金额：365,000\.00 → 730,000\.00\n/);
         const purchases = d.ledgers.find((l: { kind: string }) => l.kind === 'purchase');
         assert.deepEqual(purchases.added.map((r: { key: string }) => r.key), ['HT-2024-900']);
         assert.deepEqual(purchases.removed.map((r: { key: string }) => r.key), ['HT-2024-002']);

@@ -200,7 +200,7 @@ describe('ledger-sync push and token create', function () {
     const local = path.join(dir, 'local.xlsx');
     const r = await cli('report', '--server', url, '--token', s.tokens.clerkA, '--period', '2024-06', '--out', remote);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, `${remote}: 9 analysis sheets of A 2024-06, 6 charts, and the changes since 2024-05\n`);
+    assert.equal(r.out, `已写入 ${remote}：A 2024-06 的 9 张分析表，6 个图表，以及与 2024-05 相比的本月变动\n`);
     assert.equal((await cli('analyze', SAMPLE, '--as-of', '2024-06', '--out', local, '--unit-name', '甲单位')).code, 1);
     const [a, b] = await Promise.all([remote, local].map(async (f) => { const w = new ExcelJS.Workbook(); await w.xlsx.readFile(f); return w; }));
     assert.deepEqual(a!.worksheets.map((w) => w.name), ['执行总览', '月度执行', '采购方式', '计划明细', '异常清单', '资产追溯', '部门对比', '支出执行', '预算建议', '本月变动']);
