@@ -4,6 +4,7 @@
  * and icon files are checked here. Also: the manifest for another origin (production).
  */
 import { existsSync } from 'node:fs';
+import { UsageError } from './args';
 import path from 'node:path';
 import { DOMParser, Document, Element } from '@xmldom/xmldom';
 
@@ -87,7 +88,12 @@ export function checkManifest(xml: string, assetsDir?: string): string[] {
 
 /** The manifest with every URL moved to another origin (production: the service's HTTPS host). */
 export function manifestForOrigin(xml: string, origin: string): string {
-  const u = new URL(origin);
-  if (u.protocol !== 'https:') throw new Error(`the origin must be HTTPS (Excel loads add-ins only over HTTPS), got ${origin}`);
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    throw new UsageError({ zh: `--origin 应为 https:// 开头的服务器地址，而不是“${origin}”`, en: `--origin must be an https:// address, got "${origin}"` });
+  }
+  if (u.protocol !== 'https:') throw new UsageError({ zh: `--origin 必须是 HTTPS 地址（Excel 只通过 HTTPS 加载加载项），而不是“${origin}”`, en: `the origin must be HTTPS (Excel loads add-ins only over HTTPS), got ${origin}` });
   return xml.replace(/https:\/\/localhost:3000/g, u.origin);
 }

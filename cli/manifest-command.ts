@@ -20,10 +20,11 @@ export async function runManifest(args: string[], io: Io): Promise<number> {
     xml = manifestForOrigin(readFileSync(manifestPath(), 'utf8'), values.origin);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError({ zh: `--origin 有误：${(e as Error).message}`, en: `--origin: ${(e as Error).message}` });
+    throw new UsageError({ zh: `无法读取加载项清单 manifest.xml：请重新安装 ledger-sync（${(e as Error).message}）`, en: `manifest.xml cannot be read: reinstall ledger-sync (${(e as Error).message})` });
   }
+  // The shipped manifest passes these checks (test/manifest.test.ts): a problem here is of the origin given, said in the checks' own terms.
   const problems = checkManifest(xml);
-  if (problems.length > 0) throw new UsageError({ zh: `为 ${values.origin} 生成的清单未通过检查：${problems[0]}`, en: `the manifest for ${values.origin} does not pass its checks: ${problems[0]}` });
+  if (problems.length > 0) throw new UsageError({ zh: `用 --origin ${values.origin} 生成的清单不合要求，请换一个 https:// 服务器地址；检查结果：${problems[0]}`, en: `the manifest for ${values.origin} does not pass its checks: ${problems[0]}` });
   if (values.out) writeFileSync(values.out, xml);
   else io.out(xml);
   return 0;

@@ -126,7 +126,7 @@ export function createApp(db: Db, options: AppSettings = {}): express.Express {
     (req, _res, next) => {
       const problem = jsonBodyProblem(req.body);
       // The problem's own words come from the shared check (shared/api.ts).
-      if (problem) throw badRequest({ zh: `${fieldZh(problem.field)}：${problem.message}`, en: `${problem.field}: ${problem.message}` }, problem.field);
+      if (problem) throw badRequest({ zh: `${fieldZh(problem.field)}：${problem.zh}`, en: `${problem.field}: ${problem.message}` }, problem.field);
       next();
     },
   ];

@@ -149,7 +149,7 @@ function checkChunk(sent: Buffer, head: PushOpenRequest): ChunkBody {
     // The problem's own words come from the shared check (shared/api.ts); the cell is named in both languages.
     const cell = sourceCellOf(problem.field, body, head);
     throw badRequest({
-      zh: `${fieldZh(problem.field)}${cell ? `（${cell}）` : ''}：${problem.message}`,
+      zh: `${fieldZh(problem.field)}${cell ? `（${cell}）` : ''}：${problem.zh}`,
       en: `${problem.field}${cell ? ` (${cell})` : ''}: ${problem.message}`,
     }, problem.field);
   }

@@ -233,6 +233,19 @@ const UNSTORABLE = {
   nul: 'text holding a NUL character cannot be stored: remove it',
   lone_surrogate: 'text holding half of a character (a lone UTF-16 surrogate) cannot be stored exactly: retype it',
 } as const;
+const UNSTORABLE_ZH = {
+  nul: '文字中含有无法保存的空字符（NUL）：请删去后重新推送',
+  lone_surrogate: '文字中含有残缺的字符（半个 UTF-16 代理对），无法原样保存：请重新输入该单元格',
+} as const;
+
+/** A body's or chunk's problem: where, and why in both languages (`message` the API's English). */
+export interface BodyProblem {
+  field: string;
+  message: string;
+  zh: string;
+}
+const problem = (field: string, en: string, zh: string): BodyProblem => ({ field, message: en, zh });
+const unstorable = (field: string, why: 'nul' | 'lone_surrogate'): BodyProblem => problem(field, UNSTORABLE[why], UNSTORABLE_ZH[why]);
 
 /** Keys no JSON body may use: they would reach an object's prototype in code that copies it. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -242,21 +255,21 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * (which a schema would silently drop) or text it cannot store exactly. Unknown keys are the
  * schemas' to refuse (every object schema is strict).
  */
-export function jsonBodyProblem(body: unknown): { field: string; message: string } | null {
+export function jsonBodyProblem(body: unknown): BodyProblem | null {
   const stack: [unknown, string][] = [[body, '']];
   while (stack.length > 0) {
     const [v, at] = stack.pop()!;
     if (typeof v === 'string') {
       const why = unstorableText(v);
-      if (why) return { field: at || 'body', message: UNSTORABLE[why] };
+      if (why) return unstorable(at || 'body', why);
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`]);
     } else if (v !== null && typeof v === 'object') {
       for (const k of Object.keys(v)) {
         const path = at ? `${at}.${k}` : k;
-        if (PROTOTYPE_KEYS.has(k)) return { field: path, message: 'a key that is not allowed' };
+        if (PROTOTYPE_KEYS.has(k)) return problem(path, 'a key that is not allowed', '不允许使用的字段名');
         const why = unstorableText(k);
-        if (why) return { field: path, message: UNSTORABLE[why] };
+        if (why) return unstorable(path, why);
         stack.push([(v as Record<string, unknown>)[k], path]);
       }
     }
@@ -269,26 +282,26 @@ export function jsonBodyProblem(body: unknown): { field: string; message: string
  * 10,000 × columns cells, and this runs in a few milliseconds where a union schema takes far longer.
  * Returns the path and reason of the first problem, or null.
  */
-export function chunkProblem(body: unknown, sheetCount: number): { field: string; message: string } | null {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { field: 'body', message: 'a JSON object {rows, source_rows}' };
+export function chunkProblem(body: unknown, sheetCount: number): BodyProblem | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem('body', 'a JSON object {rows, source_rows}', '应为含 rows 和 source_rows 的 JSON 对象');
   const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (k !== 'rows' && k !== 'source_rows') return { field: k, message: 'unknown field' };
+  for (const k of Object.keys(b)) if (k !== 'rows' && k !== 'source_rows') return problem(k, 'unknown field', '不认识的字段，请删去');
   const { rows, source_rows: src } = b;
-  if (!Array.isArray(rows)) return { field: 'rows', message: 'an array of rows' };
-  if (!Array.isArray(src)) return { field: 'source_rows', message: 'an array of [sheet index, row]' };
-  if (rows.length > MAX_CHUNK_ROWS) return { field: 'rows', message: `at most ${MAX_CHUNK_ROWS} rows per chunk, got ${rows.length}` };
-  if (src.length !== rows.length) return { field: 'source_rows', message: `one entry per row: ${rows.length} expected, got ${src.length}` };
+  if (!Array.isArray(rows)) return problem('rows', 'an array of rows', '应为行的列表');
+  if (!Array.isArray(src)) return problem('source_rows', 'an array of [sheet index, row]', '应为 [工作表序号, 行号] 的列表');
+  if (rows.length > MAX_CHUNK_ROWS) return problem('rows', `at most ${MAX_CHUNK_ROWS} rows per chunk, got ${rows.length}`, `每块最多 ${MAX_CHUNK_ROWS} 行，收到 ${rows.length} 行`);
+  if (src.length !== rows.length) return problem('source_rows', `one entry per row: ${rows.length} expected, got ${src.length}`, `应每行一项：应有 ${rows.length} 项，收到 ${src.length} 项`);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (!Array.isArray(row)) return { field: `rows[${i}]`, message: 'an array of cells' };
-    if (row.length > MAX_EXCEL_COLUMNS) return { field: `rows[${i}]`, message: `at most ${MAX_EXCEL_COLUMNS} cells` };
+    if (!Array.isArray(row)) return problem(`rows[${i}]`, 'an array of cells', '应为单元格的列表');
+    if (row.length > MAX_EXCEL_COLUMNS) return problem(`rows[${i}]`, `at most ${MAX_EXCEL_COLUMNS} cells`, `每行最多 ${MAX_EXCEL_COLUMNS} 个单元格`);
     for (let j = 0; j < row.length; j++) {
       const c = row[j];
       if (!isCell(c)) {
-        return { field: `rows[${i}][${j}]`, message: 'a cell: null, text, a number, true/false, {kind:"date",serial} or {kind:"error",text}' };
+        return problem(`rows[${i}][${j}]`, 'a cell: null, text, a number, true/false, {kind:"date",serial} or {kind:"error",text}', '单元格的值无法识别（应为空、文字、数字、是/否、日期或错误值）');
       }
       const why = typeof c === 'string' ? unstorableText(c) : null;
-      if (why) return { field: `rows[${i}][${j}]`, message: UNSTORABLE[why] };
+      if (why) return unstorable(`rows[${i}][${j}]`, why);
     }
     const s = src[i];
     if (
@@ -296,7 +309,7 @@ export function chunkProblem(body: unknown, sheetCount: number): { field: string
       !Number.isInteger(s[0]) || s[0] < 0 || s[0] >= sheetCount ||
       !Number.isInteger(s[1]) || s[1] < 1 || s[1] > MAX_EXCEL_ROWS
     ) {
-      return { field: `source_rows[${i}]`, message: `[sheet index 0–${sheetCount - 1}, Excel row 1–${MAX_EXCEL_ROWS}]` };
+      return problem(`source_rows[${i}]`, `[sheet index 0–${sheetCount - 1}, Excel row 1–${MAX_EXCEL_ROWS}]`, `应为 [工作表序号 0–${sheetCount - 1}, 行号 1–${MAX_EXCEL_ROWS}]`);
     }
   }
   return null;

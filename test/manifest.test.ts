@@ -53,7 +53,8 @@ describe('the add-in manifest', () => {
     assert.throws(() => manifestForOrigin(XML, 'http://ledger.example.gov.cn'), /must be HTTPS/);
     const bad = await cli('manifest', '--origin', 'http://x.example');
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /must be HTTPS/);
+    assert.match(bad.err, /^ledger-sync: --origin 必须是 HTTPS 地址（Excel 只通过 HTTPS 加载加载项），而不是“http:\/\/x\.example”\n$/);
+    assert.match((await cli('manifest', '--origin', 'http://x.example', '--lang', 'en')).err, /must be HTTPS/);
   });
 
   it('`npm run validate` parses it with office-addin-manifest offline and says valid; a broken copy exits 1', async function () {

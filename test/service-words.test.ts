@@ -224,6 +224,26 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('a chunk the service cannot store (a NUL in a cell, a cell of no known kind): where and why in Chinese, the cell named', async () => {
+      const bad: [unknown, string, RegExp][] = [
+        ['x\u0000y', 'rows[1][5]', /^rows\[1\]\[5\]（合同台账!F3）：文字中含有无法保存的空字符（NUL）：请删去后重新推送$/],
+        [{ kind: 'image' }, 'rows[1][5]', /^rows\[1\]\[5\]（合同台账!F3）：单元格的值无法识别/],
+      ];
+      for (const [cell, field, zh] of bad) {
+        const p = purchasePush(purchaseCells(2));
+        const open = await request(s.app).post('/api/v1/pushes').set(bearer(s.tokens.clerkA)).send(p.open);
+        assert.equal(open.status, 201, JSON.stringify(open.body));
+        const rows = p.rows.map((r) => [...r]) as unknown[][];
+        rows[1]![5] = cell;
+        const put = (h: Record<string, string>) => request(s.app).put(`/api/v1/pushes/${open.body.push_id}/chunks/0`).set({ ...bearer(s.tokens.clerkA), ...h }).type('json').send(JSON.stringify({ rows, source_rows: p.sourceRows }));
+        const r = await put(ZH);
+        assert.deepEqual([r.status, r.body.error.field], [400, field]);
+        assert.match(r.body.error.message, zh);
+        assert.deepEqual(englishIn(r.body.error.message.replace(/^rows\[\d+\]\[\d+\]/, ''), ['NUL', 'UTF']), [], r.body.error.message);
+        assert.match((await put({})).body.error.message, /^rows\[1\]\[5\] \(合同台账!F3\): (text holding a NUL|a cell: )/);
+      }
+    });
+
     it('the 500 of a service without its database: in Chinese for zh-CN, the same English without a language', async () => {
       const t = await testService(dialect);
       try {
@@ -269,7 +289,10 @@ describe('a refusal carries its words in both languages', () => {
     assert.deepEqual(said({ path: ['unit'], code: 'invalid_type', expected: 'string', message: 'Invalid input: expected string, received undefined' }).zh, '单位：必须填写');
     assert.deepEqual(said({ path: ['kind'], code: 'invalid_value', values: ['plan', 'purchase'], message: 'Invalid option: expected one of "plan"|"purchase"' }).zh, '台账：应为以下之一：plan、purchase');
     assert.deepEqual(said({ path: ['source'], code: 'unrecognized_keys', keys: ['extra'], message: 'Unrecognized key: "extra"' }), { zh: 'source.extra：不认识的字段，请删去', en: 'source.extra: Unrecognized key: "extra"' });
-    // A schema's own words that have no Chinese yet are said as they are.
-    assert.equal(said({ path: ['x'], code: 'custom', message: 'something else' }).zh, 'x：something else');
+    // The schemas' own words, fixed and with a value in them; words with no Chinese yet said plainly, never in English.
+    assert.equal(said({ path: ['content_hash'], code: 'invalid_format', message: 'a SHA-256 hex digest' }).zh, 'content_hash：应为 64 位十六进制的 SHA-256 校验值');
+    assert.equal(said({ path: ['columns'], code: 'custom', message: 'one mapping per source sheet: 2 expected' }).zh, 'columns：每个来源工作表一项对应：应有 2 项');
+    assert.equal(said({ path: ['x'], code: 'custom', message: 'something else' }).zh, 'x：内容不符合要求');
+    assert.equal(said({ path: ['x'], code: 'invalid_format', message: 'Invalid string: must match pattern /^\\d+$/' }).zh, 'x：格式不对');
   });
 });
