@@ -12,7 +12,7 @@ function manifestPath(): string {
 }
 
 export async function runManifest(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { origin: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parse(args, { origin: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' } });
   if (positionals.length > 0) throw new UsageError({ zh: `manifest 不带参数，多了“${positionals[0]}”`, en: `manifest takes no arguments, got "${positionals[0]}"` });
   if (!values.origin) throw new UsageError({ zh: '缺少 --origin https://服务器地址（提供加载项文件的服务）', en: '--origin https://your-host is required (the service that serves the add-in)' });
   let xml: string;

@@ -17,7 +17,7 @@ const COMMANDS: CommandUsage[] = [
   { command: 'reopen', synopsis: 'reopen --server URL --token T --period YYYY-MM --unit CODE --reason REASON [--json]', zh: '重新打开已结账的月份（复核人员）', en: 'reopen a closed month (reviewer)' },
   { command: 'diff', synopsis: 'diff --server URL --token T --period YYYY-MM [--kind K] [--unit CODE] [--out out.xlsx] [--json]', zh: '与上月相比新增、删除、修改的行', en: 'rows added, removed and changed against the month before' },
   { command: 'audit', synopsis: 'audit --server URL --token T [--period YYYY-MM] [--unit CODE] --out audit.xlsx [--json]', zh: '导出审计记录（复核人员）', en: 'export the audit trail (reviewer)' },
-  { command: 'manifest', synopsis: 'manifest --origin https://host [--out manifest.prod.xml]', zh: '生成指向本单位服务地址的加载项清单', en: "write the add-in's manifest for the unit's service address" },
+  { command: 'manifest', synopsis: 'manifest --origin https://host [--out manifest.prod.xml] [--lang zh|en]', zh: '生成指向本单位服务地址的加载项清单', en: "write the add-in's manifest for the unit's service address" },
   { command: 'serve', synopsis: 'serve [--port N] [--host ADDR] [--db URL] [--http] [--reference FILE] [--lang zh|en]', zh: '运行服务（默认仅本机 127.0.0.1:3000；--host 0.0.0.0 供本单位其他电脑访问）', en: 'run the service (127.0.0.1:3000 by default; --host 0.0.0.0 for the unit’s other computers)' },
   { command: 'token', synopsis: 'token create --unit CODE [--unit-name NAME] --role clerk|reviewer|admin [--label TEXT] [--expires-in 90d|12w|6m|1y|never] [--db URL] [--json]', zh: '创建令牌（默认 90 天后过期）', en: 'create a token (expires in 90 days by default)' },
   { command: 'token', synopsis: 'token list [--unit CODE] [--db URL] [--json]', zh: '列出令牌（从不显示令牌本身）', en: 'list tokens (never the token itself)' },
