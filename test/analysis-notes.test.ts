@@ -13,6 +13,8 @@ import { DEFAULT_REFERENCE } from '../shared/reference';
 import { checkWorkbook } from '../shared/check';
 import { preparePushes } from '../shared/push';
 import { layoutAnalysis } from '../shared/sheet-layout';
+import { writeAnalysisSheets } from '../shared/write/analysis-sheets';
+import { unzipSync, strFromU8 } from 'fflate';
 import { nodeHasher } from '../server/node-hasher';
 import { reconcilerOf } from '../server/app';
 import { D, PURCHASE_HEADER, grid, purchaseRow } from './support/grid';
@@ -116,6 +118,24 @@ describe('prior-year figures in 部门对比', () => {
     assert.ok(t.columns.includes('exec_y_minus_1') && !t.columns.includes('exec_y_minus_2'), t.columns.join());
     const pc = t.rows.find((r) => r[0] === 'A02010105')!;
     assert.equal(pc[t.columns.indexOf('exec_y_minus_1')], '13000.00'); // HT-0 and HT-L: the whole of 2023, not as of June
+  });
+
+  it('the totals row: year-on-year as the change of the totals, a rate over a zero total left blank, in the cell and the table', async () => {
+    // A budget line of 0: 支出执行率 has no total to divide by.
+    const grids = [...book().slice(0, 3), grid('预算指标', [BUDGET, [2024, '办公室', '31002', 0]])];
+    const meta = { unit: 'A', period: '2024-06', asOf: '2024-06-30', generatedAt: '2024-06-30 17:05', lang: 'zh' as const };
+    const l = layoutAnalysis(analysisOf(grids), meta).find((x) => x.key === 'departments')!;
+    const total = (key: string) => l.totals![l.columns.findIndex((c) => c.key === key)]!;
+    assert.deepEqual(total('yoy_exec'), { kind: 'ratio', value: 0.25 }); // 10,000 against 8,000
+    assert.deepEqual(total('yoy_expense'), { kind: 'ratio', value: 1.5 }); // 10,000 against 4,000
+    assert.deepEqual(total('expense_rate'), { kind: 'ratio', value: null });
+    const zip = unzipSync(await writeAnalysisSheets(null, [l]));
+    const sheet = strFromU8(zip['xl/worksheets/sheet1.xml']!);
+    const j = l.columns.findIndex((c) => c.key === 'expense_rate');
+    const ref = `${String.fromCharCode(65 + j)}${l.tableRange.lastRow + 1}`;
+    assert.match(sheet, new RegExp(`<c r="${ref}" s="\\d+" t="str"><f>IFERROR\\(SUBTOTAL\\(109,LedgerSync_departments\\[支出金额\\]\\)/SUBTOTAL\\(109,LedgerSync_departments\\[预算金额\\]\\),&quot;&quot;\\)</f><v></v></c>`));
+    const yoy = l.columns.findIndex((c) => c.key === 'yoy_exec');
+    assert.match(sheet, new RegExp(`<c r="${String.fromCharCode(65 + yoy)}${l.tableRange.lastRow + 1}" s="\\d+"><f>IFERROR\\(SUBTOTAL\\(109,LedgerSync_departments\\[执行金额\\]\\)/SUBTOTAL\\(109,LedgerSync_departments\\[上年同期执行\\]\\)-1,&quot;&quot;\\)</f><v>0.25</v></c>`));
   });
 
   it('from the prior year’s rows in the workbook, as of the same day', () => {
