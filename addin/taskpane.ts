@@ -25,7 +25,7 @@ import { OfficeWorkbook, ExcelRun, documentFile } from './excel-adapter';
 import { mergesOfPackage } from '../shared/read/package-merges';
 import { browserHasher } from '../shared/browser-hasher';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
-import { localTimestamp } from '../shared/dates';
+import { currentMonth, localTimestamp } from '../shared/dates';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -114,13 +114,7 @@ async function defaultPeriod(client: ClientOptions): Promise<void> {
     // Without the list this month will do; a refused token is not the period's to report.
     if (e instanceof ApiRequestError && e.status === 401) throw e;
   }
-  if (!box.value) box.value = latest || thisMonth();
-}
-
-/** This month on the desk's own clock (YYYY-MM). */
-function thisMonth(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+  if (!box.value) box.value = latest || currentMonth();
 }
 
 /**

@@ -3,20 +3,12 @@ import { nodeFetch } from './node-fetch';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Lang } from '../shared/findings';
 import { ApiRequestError } from '../shared/api-client';
+import { Said, SaidError } from '../shared/said-error';
 
-/** Words in both languages; the session's is shown (`--lang`, Chinese by default). */
-export type Said = { zh: string; en: string };
+export type { Said };
 
 /** A problem that stops the command before any result: one line on stderr, exit 2, in the session's language. */
-export class UsageError extends Error {
-  constructor(readonly said: Said) {
-    super(said.en);
-  }
-
-  text(lang: Lang): string {
-    return this.said[lang];
-  }
-}
+export class UsageError extends SaidError {}
 
 /**
  * The session's language: `--lang`, else the locale (LC_ALL, LC_MESSAGES, LANG: `en_US.UTF-8` is

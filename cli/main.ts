@@ -90,7 +90,7 @@ export async function main(argv: string[], outerIo: Io = stdio): Promise<number>
     }
   } catch (e) {
     const lang = sessionLang(argv);
-    if (e instanceof UsageError || e instanceof SaidError) {
+    if (e instanceof SaidError) {
       io.err(`ledger-sync: ${e.text(lang)}\n`);
     } else {
       // Never a stack trace for the user; LEDGER_SYNC_DEBUG=1 shows it to a developer.

@@ -4,19 +4,14 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { SaidError } from '../shared/said-error';
+import { Said, SaidError } from '../shared/said-error';
 import { IssueLike, issueZh } from '../shared/schema-words';
 
 /** A refusal's words, as a finance office reads them (zh) and as the contract spells them (en). */
-export interface Words {
-  zh: string;
-  en: string;
-}
+export type Words = Said;
 
-export class HttpError extends Error {
-  /** The words in both languages; `message` is the English, for logs and for callers without a request. */
-  readonly said: Words;
-
+/** A refusal of a request: its status and code, and its words (`message` is the English, for logs). */
+export class HttpError extends SaidError {
   /**
    * `message` must be said in both languages: the type takes `{zh, en}` only, so a refusal in one
    * language does not compile. (A plain string, from untyped code, is kept as is for both.)
@@ -28,13 +23,7 @@ export class HttpError extends Error {
     readonly field?: string,
     readonly headers: Record<string, string> = {},
   ) {
-    const said: Words = typeof message === 'string' ? { zh: message, en: message } : message;
-    super(said.en);
-    this.said = said;
-  }
-
-  text(lang: 'zh' | 'en'): string {
-    return this.said[lang];
+    super(typeof message === 'string' ? { zh: message, en: message } : message);
   }
 }
 
@@ -99,13 +88,14 @@ const BODY_REFUSAL_ZH = new Map(Object.entries({
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const lang = requestLang(req);
+    // An HttpError is a SaidError with its own status: asked first.
+    if (err instanceof HttpError) {
+      res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.text(lang), ...(err.field ? { field: err.field } : {}) } });
+      return;
+    }
     if (err instanceof SaidError) {
       // A refusal of the core (a total past exact money, a bad option): in the caller's language.
       res.status(422).json({ error: { code: 'unprocessable', message: err.text(lang) } });
-      return;
-    }
-    if (err instanceof HttpError) {
-      res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.text(lang), ...(err.field ? { field: err.field } : {}) } });
       return;
     }
     const e = err as { type?: string; status?: number; limit?: number; message?: string };

@@ -4,6 +4,7 @@
  */
 import { Lang } from './findings';
 import { LEDGERS, LedgerKind } from './ledgers';
+import { groupThousands } from './money';
 
 const ACTION: Record<string, [string, string]> = {
   push_open: ['开始推送', 'push opened'],
@@ -82,10 +83,10 @@ export function auditDetailsText(details: Record<string, unknown>, lang: Lang): 
     .join(zh ? '；' : '; ');
 }
 
-/** 1203 → `1,203`, without Intl (the pane's older webviews format numbers differently). */
+/** A count as `1,203`. */
 function grouped(n: unknown): string {
   const s = String(n);
-  return /^\d+$/.test(s) ? s.replace(/\B(?=(\d{3})+$)/g, ',') : s;
+  return /^\d+$/.test(s) ? groupThousands(s) : s;
 }
 
 function ledgerText(kind: unknown, lang: Lang): string {

@@ -55,6 +55,11 @@ export function deploymentZone(env: Record<string, string | undefined>): string 
   return env.TZ || 'Asia/Shanghai';
 }
 
+/** This month on the desk's own clock (`2024-06`): a pane's or workbench's default period. */
+export function currentMonth(d = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
 export function localTimestamp(d: Date, timeZone?: string): string {
   if (timeZone) {
     try {

@@ -22,6 +22,17 @@ export function fenFromYuanString(yuan: string): Fen | null {
   return d === null ? null : decimalToFen(d, 0);
 }
 
+/** Digits grouped in threes (`1203` → `1,203`), without Intl: the pane's older webviews group differently. */
+export function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+/** A decimal yuan string as the sheets show money (`365000` → `365,000.00`); null when it is not one. */
+export function yuanText(yuan: string): string | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(yuan);
+  return m ? `${m[1]}${groupThousands(m[2]!)}.${((m[3] ?? '') + '00').slice(0, 2)}` : null;
+}
+
 /** `"12345.60"`: the contract's decimal string with two decimals. */
 export function fenToYuanString(fen: Fen | number): string {
   const neg = fen < 0;

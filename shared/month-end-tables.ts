@@ -8,8 +8,9 @@ import type { AuditEventView, DiffResponse } from './api';
 import { Lang } from './findings';
 import { LEDGERS, LedgerKind } from './ledgers';
 import { ENUMS } from './enums';
+import { yuanText } from './money';
 import type { DiffValue } from './diff';
-import { SheetLayout, layoutSheet } from './sheet-layout';
+import { SheetLayout, layoutSheet, yesNoText } from './sheet-layout';
 import { actorText, auditSentence } from './audit-text';
 
 export const CHANGES_SHEET: [string, string] = ['本月变动', 'Changes'];
@@ -23,10 +24,10 @@ const pick = (pair: [string, string], lang: Lang) => pair[lang === 'zh' ? 0 : 1]
 export function shownValue(kind: LedgerKind, field: string, v: DiffValue, lang: Lang): TableCell {
   if (v === null) return null;
   const type = LEDGERS[kind].fields.find((x) => x.name === field)?.type;
-  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
-  if (type === 'money' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) {
-    const [int, frac = ''] = v.replace('-', '').split('.');
-    return `${v.startsWith('-') ? '-' : ''}${int!.replace(/\B(?=(\d{3})+$)/g, ',')}.${(frac + '00').slice(0, 2)}`;
+  if (typeof v === 'boolean') return yesNoText(v, lang);
+  if (type === 'money' && typeof v === 'string') {
+    const shown = yuanText(v);
+    if (shown !== null) return shown;
   }
   const e = type?.startsWith('enum:') ? (ENUMS as Record<string, Record<string, { zh: string; en: string }>>)[type.slice(5)]?.[String(v)] : undefined;
   return e ? (lang === 'zh' ? e.zh : e.en) : v;

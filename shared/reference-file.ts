@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_REFERENCE, ReferenceData, withOverrides } from './reference';
 import { IssueLike, issueZh } from './schema-words';
+import type { Said } from './said-error';
 
 const count = z.number().int().nonnegative();
 const OverridesSchema = z
@@ -21,7 +22,7 @@ const OverridesSchema = z
  * A deployment's override file (JSON) applied to the defaults, or the first problem in it named by
  * its path (`thresholds.public_tender_fen: expected number`).
  */
-export function referenceWithOverrides(json: unknown, base: ReferenceData = DEFAULT_REFERENCE): { ok: true; ref: ReferenceData } | { ok: false; problem: { zh: string; en: string } } {
+export function referenceWithOverrides(json: unknown, base: ReferenceData = DEFAULT_REFERENCE): { ok: true; ref: ReferenceData } | { ok: false; problem: Said } {
   const r = OverridesSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -3,8 +3,14 @@
  * workbench) says it in the session's language. Option errors, write errors and money out of
  * range are all of this kind; anything else that is thrown is a defect.
  */
+/** Words in both languages; the session's is shown. */
+export interface Said {
+  zh: string;
+  en: string;
+}
+
 export class SaidError extends Error {
-  constructor(readonly said: { zh: string; en: string }) {
+  constructor(readonly said: Said) {
     super(said.en);
   }
 

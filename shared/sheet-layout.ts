@@ -262,11 +262,14 @@ function idsText(v: string, lang: Lang): string {
   return parts.join(lang === 'zh' ? '；' : '; ');
 }
 
+/** A yes/no as the sheets say it: 是/否. */
+export const yesNoText = (v: boolean, lang: Lang): string => (v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no');
+
 export function sheetValue(column: string, format: CellFormat, v: TableCell, lang: Lang): SheetValue {
   if (v === null || v === undefined) return null;
   if (column === 'month' && typeof v === 'number') return monthText(v, lang);
   if (column === 'ids' && typeof v === 'string') return idsText(v, lang);
-  if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
+  if (typeof v === 'boolean') return yesNoText(v, lang);
   if (format === 'date' && typeof v === 'string') {
     const s = serialOfIso(v);
     return s === null ? v : { date: s };

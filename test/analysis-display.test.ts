@@ -11,7 +11,7 @@ import * as XLSX from '@e965/xlsx';
 import { cli } from './support/cli';
 import { tmpDir } from './support/xlsx';
 import { haveRenderer, pdfText } from './support/render';
-import { englishInChinese, numbersWiderThanColumns, readBack, wordsOfBook } from './support/clerk-words';
+import { cellsOf, englishInChinese, numbersWiderThanColumns, readBack, wordsOfBook } from './support/clerk-words';
 
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-2024.xlsx');
 
@@ -22,7 +22,6 @@ async function written(lang: 'zh' | 'en'): Promise<string> {
   return out;
 }
 
-const cellsOf = (ws: XLSX.WorkSheet) => Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([k, c]) => [k, c as XLSX.CellObject] as const);
 
 describe('the analysis sheets as a clerk reads them', function () {
   this.timeout(300_000);

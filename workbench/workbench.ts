@@ -11,7 +11,7 @@ import type { AnalysisResponse, AuditResponse, BoardResponse, DiffResponse, Peri
 import { Corrections, hasCorrections } from '../shared/corrections';
 import { LEDGERS, LedgerKind } from '../shared/ledgers';
 import { PaneLang, Words, langOf, words } from '../shared/desk-words';
-import { localTimestamp } from '../shared/dates';
+import { currentMonth, localTimestamp } from '../shared/dates';
 import { actorText, auditSentence } from '../shared/audit-text';
 import { renderLedgerList } from '../ui/ledger-list';
 import { renderFindingList, summaryKind } from '../ui/finding-list';
@@ -446,11 +446,6 @@ async function report(): Promise<void> {
 
 // ---- wiring -----------------------------------------------------------------------------------
 
-function thisMonth(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
-}
-
 function wire(): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.title = w.benchTitle;
@@ -458,8 +453,8 @@ function wire(): void {
     const v = w[el.dataset.w as keyof Words];
     if (typeof v === 'string') el.textContent = v;
   }
-  ($('period') as HTMLInputElement).value = thisMonth();
-  ($('board-period') as HTMLInputElement).value = thisMonth();
+  ($('period') as HTMLInputElement).value = currentMonth();
+  ($('board-period') as HTMLInputElement).value = currentMonth();
   ($('sign-in-form') as HTMLFormElement).onsubmit = (e) => {
     e.preventDefault();
     void signIn(($('token') as HTMLInputElement).value.trim());

@@ -21,7 +21,8 @@ function* textCells(g: SheetGrid): Generator<[string, string]> {
   }
 }
 
-const cellsOf = (ws: XLSX.WorkSheet) => Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([k, c]) => [k, c as XLSX.CellObject] as const);
+/** A SheetJS sheet's cells with their addresses. */
+export const cellsOf = (ws: XLSX.WorkSheet) => Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([k, c]) => [k, c as XLSX.CellObject] as const);
 
 /** Every word of three letters or more in a workbook's cells and sheet names: what the ledger itself says. */
 export function wordsOfBook(grids: readonly SheetGrid[], extra: string[] = []): Set<string> {
